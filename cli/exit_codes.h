@@ -21,5 +21,6 @@ inline constexpr int kTimeout = 118;            // --timeout (wall clock) reache
 inline constexpr int kResetRequest = 119;       // firmware requested a system reset (AIRCR)
 inline constexpr int kSleepForever = 120;       // WFI with no enabled interrupt that could wake it
 inline constexpr int kOutput = 121;             // an output file could not be written
+inline constexpr int kImportError = 122;        // import: model malformed or unsupported
 
 }  // namespace tinysim::cli::exit_code

@@ -25,6 +25,17 @@ function(tinysim_core_flags variant out)
   set(${out} -mthumb ${flags} PARENT_SCOPE)
 endfunction()
 
+# Where a variant's flash is linked. Every board of a core must boot it: Cortex-M7 parts
+# (STM32F7/H7) have ITCM RAM at 0 and flash at 0x08000000; the others boot from flash at 0
+# (nRF, SAMD) or from the STM32 flash alias at 0.
+function(tinysim_flash_origin variant out)
+  if(variant STREQUAL "cortex-m7f")
+    set(${out} 0x08000000 PARENT_SCOPE)
+  else()
+    set(${out} 0x00000000 PARENT_SCOPE)
+  endif()
+endfunction()
+
 # tinysim_add_firmware(NAME SOURCES src... [VARIANTS v...] [LIBRARIES lib...]
 #                      [STACK_SIZE bytes] [HEAP_SIZE bytes] [DEFINITIONS d...] [INCLUDES dir...])
 # Builds ${TINYSIM_FIRMWARE_OUT}/NAME-VARIANT.elf for each variant (default: all), linked with
@@ -44,6 +55,7 @@ function(tinysim_add_firmware name)
   foreach(variant IN LISTS FW_VARIANTS)
     set(target ${name}-${variant})
     tinysim_core_flags(${variant} flags)
+    tinysim_flash_origin(${variant} flash_origin)
     add_executable(${target} ${FW_SOURCES})
     set_target_properties(${target} PROPERTIES SUFFIX ".elf"
                           RUNTIME_OUTPUT_DIRECTORY ${TINYSIM_FIRMWARE_OUT})
@@ -57,7 +69,8 @@ function(tinysim_add_firmware name)
     target_link_libraries(${target} PRIVATE ${libs} tinysim_runtime-${variant})
     target_link_options(${target} PRIVATE ${flags}
       -T${TINYSIM_RUNTIME_DIR}/cortex-m.ld -nostartfiles --specs=nano.specs
-      -Wl,--gc-sections -Wl,--defsym=__stack_size=${FW_STACK_SIZE}
+      -Wl,--gc-sections -Wl,--defsym=__flash_origin=${flash_origin}
+      -Wl,--defsym=__stack_size=${FW_STACK_SIZE}
       -Wl,--defsym=__heap_size=${FW_HEAP_SIZE} -Wl,-Map=${TINYSIM_FIRMWARE_OUT}/${target}.map)
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${TINYSIM_RUNTIME_DIR}/cortex-m.ld)
   endforeach()

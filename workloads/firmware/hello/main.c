@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 static void itm_puts(const char* s) {
-  volatile uint32_t* const port0 = (volatile uint32_t*)0xE0000000u;
+  volatile uint8_t* const port0 = (volatile uint8_t*)0xE0000000u;
   while (*s) *port0 = (uint8_t)*s++;
 }
 

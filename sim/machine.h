@@ -1,0 +1,214 @@
+// Machine: one simulated Cortex-M microcontroller running one firmware image.
+//
+// Unicorn executes the Thumb code; everything Unicorn lacks is here: the board's memory map
+// (flash, SRAM, aliases) on host buffers we own, the system control space (sim/scs.h), the
+// exception model (stacking, EXC_RETURN, SysTick and SVC), semihosting, and the timing model
+// (cpu_models/) driven per translated block.
+//
+// Hot path: one block hook per executed block does an O(1) cache lookup, retires the previous
+// block in the core model, and compares two counters against their limits. Everything rarer
+// (exceptions, budgets, semihosting, faults) stops the emulation and is handled in run().
+// No exception crosses a Unicorn callback: errors are recorded and the emulation stopped.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cpu_models/core_model.h"
+#include "sim/board.h"
+#include "sim/elf_image.h"
+#include "sim/run_result.h"
+#include "sim/scs.h"
+#include "sim/semihosting.h"
+#include "sim/status.h"
+
+struct uc_struct;
+using uc_hook_t = size_t;  // Unicorn's uc_hook
+
+namespace tinysim::sim {
+
+struct MachineHooks;
+
+struct MachineOptions {
+  // Core cycles per SysTick tick when the firmware selects the external reference clock
+  // (SYST_CSR.CLKSOURCE = 0). 8 matches STM32 (HCLK/8, RM0383 6.2); change it for boards whose
+  // reference clock differs.
+  uint32_t systick_external_divider = 8;
+  // What the firmware reads with semihosting SYS_GET_CMDLINE. Empty by default.
+  std::string command_line;
+};
+
+struct RunOptions {
+  uint64_t max_instructions = 0;  // stop after exactly this many instructions; 0 = no limit
+  uint64_t max_cycles = 0;        // stop at the first instruction boundary at or after this; 0 = no limit
+  double timeout_seconds = 0;     // stop after this much host time; 0 = no limit
+};
+
+// Receives events the profiler needs. Called on the simulation thread; must not throw.
+class MachineObserver {
+ public:
+  virtual ~MachineObserver() = default;
+  // A write to ITM stimulus port `port` > 0 (port 0 is the console), at core cycle `cycles`.
+  virtual void on_itm_write(uint32_t port, uint32_t value, uint64_t cycles) = 0;
+};
+
+class Machine final : public ScsHost {
+ public:
+  // Checks that `image` runs on `board` (architecture, FPU, memory map, vector table) and
+  // prepares the machine at reset. `image` must outlive the machine.
+  static StatusOr<std::unique_ptr<Machine>> create(const Board& board, const Image& image,
+                                                   const MachineOptions& options = {});
+  ~Machine() override;
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  // Firmware console output (semihosting and ITM port 0). Default: discarded.
+  void set_console(ConsoleSink console);
+  // Non-fatal problems (an unmodelled peripheral, a refused semihosting call). Default: discarded.
+  void set_warning_sink(std::function<void(const std::string&)> sink);
+  void set_observer(MachineObserver* observer) { observer_ = observer; }
+
+  // Runs from the current state until the firmware exits, faults, or a limit is reached.
+  RunResult run(const RunOptions& options);
+  // Asks a running run() to stop soon (kCancelled). Safe from any thread.
+  void cancel() { cancel_requested_.store(true, std::memory_order_relaxed); }
+
+  uint64_t cycles() const { return cycles_; }
+  uint64_t instructions() const { return instructions_; }
+  const Board& board() const { return board_; }
+  const Image& image() const { return image_; }
+
+ private:
+  friend struct MachineHooks;
+  struct CachedBlock {
+    cpu_models::BlockTiming timing;
+    std::vector<cpu_models::Instruction> insns;
+    uint32_t size_bytes = 0;
+    bool has_divide = false;     // contains SDIV/UDIV (checked when CCR.DIV_0_TRP is set)
+    bool instrumented = false;   // a code hook covers every instruction
+    std::vector<uc_hook_t> hooks;   // Unicorn code hooks installed for this block
+    // Reasons to (re)instrument the block (kAttention* bits), tested on the hot path.
+    uint8_t attention = 0;
+  };
+
+  // Probes are code hooks on single instructions whose effect depends on operand values
+  // (divides: CCR.DIV_0_TRP, and their cycle count); precise blocks get a hook on every
+  // instruction so mid-block reads of CYCCNT or SysTick know the exact instruction.
+  static constexpr uint8_t kAttentionProbe = 1;    // has instructions to probe, not yet hooked
+  static constexpr uint8_t kAttentionPrecise = 2;  // a mid-block CYCCNT/SysTick read happened
+
+  // Why the hooks stopped the emulation.
+  enum class Request {
+    kNone, kTakeException, kSvc, kBkpt, kExceptionReturn, kInstrument, kFlushTranslations,
+    kBudgetPartial, kStop,
+  };
+
+  Machine(const Board& board, const Image& image, const MachineOptions& options);
+  Status init_unicorn();
+  Status map_memory();
+  Status load_image();
+  Status boot();
+
+  // Hook entry points (static trampolines in machine.cpp call these).
+  void on_block(uint32_t address, uint32_t size);
+  void on_code(uint32_t address);
+  void fetch_fault(uint32_t address);
+  void on_interrupt(uint32_t intno);
+  bool on_invalid_memory(int type, uint64_t address, int size);
+  void on_aligned_check(uint64_t address, int size, bool write);
+  uint64_t on_peripheral_read(uint64_t offset, unsigned size);
+  void on_peripheral_write(uint64_t offset, unsigned size, uint64_t value);
+  void warn_peripheral(uint32_t address, unsigned size, bool write);
+
+  CachedBlock& lookup_block(uint32_t address, uint32_t size);
+  void decode_block(uint32_t address, uint32_t size, CachedBlock& block);
+  bool slow_block_checks(uint32_t address, CachedBlock& block);
+  void recompute_next_check();
+  void request(Request r);
+  void stop_with(StopReason reason);
+  void retire_current(uint32_t next_address);
+  void retire_partial(uint32_t faulting_pc);
+  void instrument(CachedBlock& block);
+
+  bool enter_exception(int exception, uint32_t return_address);
+  bool return_from_exception(uint32_t exc_return, uint32_t branch_pc);
+  bool handle_breakpoint(uint32_t pc, RunResult& result);
+  bool sleep_until_event();
+  void raise_fault(const std::string& kind, const std::string& detail, uint32_t cfsr_bits,
+                   std::optional<uint32_t> address, std::optional<uint32_t> pc = std::nullopt);
+  void handle_unicorn_error(int err, uint32_t pc);
+  bool interrupts_masked_state(bool& primask, uint8_t& basepri, bool& faultmask);
+
+  uint32_t reg(int id) const;
+  void set_reg(int id, uint32_t value);
+  bool read_u32(uint32_t address, uint32_t& value) const;
+  void warn(const std::string& message) override;
+  std::string location_of_current_block() const;
+
+  // ScsHost
+  uint64_t now_cycles() override;
+  void itm_write(uint32_t port, uint32_t value, unsigned size_bytes) override;
+  void reset_requested() override;
+  void exceptions_changed() override;
+  uint32_t current_exception() override;
+
+  // --- hot-path state first ---
+  uc_struct* uc_ = nullptr;
+  CachedBlock* current_ = nullptr;       // executing block, retired at the next block hook
+  uint64_t cycles_ = 0;                  // cycles up to the start of current_
+  uint64_t instructions_ = 0;            // including all of current_
+  uint64_t next_check_cycle_ = 0;        // slow checks due at this cycle
+  uint64_t instruction_limit_ = UINT64_MAX;
+  uint32_t blocks_until_clock_check_ = 0;
+  uint32_t precise_pc_ = 0;              // address of the executing instruction, in instrumented blocks
+  std::unique_ptr<cpu_models::CoreModel> model_;
+  std::unordered_map<uint32_t, CachedBlock> blocks_;
+
+  // --- the rest ---
+  Board board_;
+  const Image& image_;
+  MachineOptions options_;
+  std::unique_ptr<SystemControlSpace> scs_;
+  std::unique_ptr<Semihosting> semihosting_;
+  std::vector<std::unique_ptr<uint8_t[]>> ram_;  // one buffer per non-alias region
+  ConsoleSink console_;
+  std::function<void(const std::string&)> warning_sink_;
+  MachineObserver* observer_ = nullptr;
+
+  uint32_t reset_pc_ = 0;
+  uint32_t pc_ = 0;                      // where the next uc_emu_start begins
+  std::set<uint32_t> warned_peripherals_;
+  std::vector<int> active_exceptions_;   // nesting stack of exception numbers
+  Request request_ = Request::kNone;
+  int pending_exception_ = 0;            // for kTakeException
+  uint32_t exc_return_ = 0;              // for kExceptionReturn
+  uint64_t partial_instructions_ = 0;    // for kBudgetPartial
+  StopReason budget_reason_ = StopReason::kInstructionBudget;
+  std::optional<StopReason> stop_reason_;
+  std::optional<FaultReport> fault_;
+  CachedBlock* instrument_target_ = nullptr;
+  struct InvalidAccess {
+    int type = 0;
+    uint64_t address = 0;
+    int size = 0;
+  };
+  std::optional<InvalidAccess> invalid_access_;
+
+  RunOptions run_options_;
+  uint64_t cycle_limit_ = UINT64_MAX;
+  uint64_t sleep_cycles_ = 0;
+  uint64_t exceptions_taken_ = 0;
+  double deadline_seconds_ = 0;
+  double run_start_seconds_ = 0;
+  std::atomic<bool> cancel_requested_{false};
+  bool div0_trap_instrumented_ = false;
+};
+
+}  // namespace tinysim::sim
