@@ -47,6 +47,9 @@ struct MachineHooks {
   static void block(uc_engine*, uint64_t address, uint32_t size, void* user) {
     self(user)->on_block(static_cast<uint32_t>(address), size);
   }
+  static void count_block(uc_engine*, uint64_t, uint32_t, void* user) {
+    ++self(user)->empty_hook_blocks_;
+  }
   static void code(uc_engine*, uint64_t address, uint32_t, void* user) {
     self(user)->on_code(static_cast<uint32_t>(address));
   }
@@ -170,8 +173,17 @@ Status Machine::map_memory() {
   }
 
   uc_hook hook;
-  err = uc_hook_add(uc_, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(&MachineHooks::block),
-                    this, 1, 0);
+  switch (options_.instrumentation) {
+    case Instrumentation::kFull:
+      err = uc_hook_add(uc_, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(&MachineHooks::block),
+                        this, 1, 0);
+      break;
+    case Instrumentation::kEmptyBlockHook:
+      err = uc_hook_add(uc_, &hook, UC_HOOK_BLOCK,
+                        reinterpret_cast<void*>(&MachineHooks::count_block), this, 1, 0);
+      break;
+    case Instrumentation::kNone: break;
+  }
   if (err == UC_ERR_OK) {
     err = uc_hook_add(uc_, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(&MachineHooks::interrupt),
                       this, 1, 0);

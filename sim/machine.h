@@ -36,6 +36,15 @@ namespace tinysim::sim {
 
 struct MachineHooks;
 
+// How much of the simulator runs on every executed block. Anything but kFull exists only to
+// measure the simulator against raw Unicorn (tinysim's speed benchmarks): without the block hook
+// nothing is counted, and budgets, SysTick and timeouts do not work.
+enum class Instrumentation {
+  kFull,            // timing model, counters, budgets, interrupts
+  kEmptyBlockHook,  // a block hook that only counts blocks: Unicorn's callback overhead
+  kNone,            // raw Unicorn: only semihosting and faults
+};
+
 struct MachineOptions {
   // Core cycles per SysTick tick when the firmware selects the external reference clock
   // (SYST_CSR.CLKSOURCE = 0). 8 matches STM32 (HCLK/8, RM0383 6.2); change it for boards whose
@@ -43,6 +52,8 @@ struct MachineOptions {
   uint32_t systick_external_divider = 8;
   // What the firmware reads with semihosting SYS_GET_CMDLINE. Empty by default.
   std::string command_line;
+  // Leave at kFull except to measure the simulator's own cost.
+  Instrumentation instrumentation = Instrumentation::kFull;
 };
 
 struct RunOptions {
@@ -82,6 +93,8 @@ class Machine final : public ScsHost {
 
   uint64_t cycles() const { return cycles_; }
   uint64_t instructions() const { return instructions_; }
+  // Blocks executed, counted only with Instrumentation::kEmptyBlockHook.
+  uint64_t empty_hook_blocks() const { return empty_hook_blocks_; }
   const Board& board() const { return board_; }
   const Image& image() const { return image_; }
 
@@ -208,7 +221,7 @@ class Machine final : public ScsHost {
   double deadline_seconds_ = 0;
   double run_start_seconds_ = 0;
   std::atomic<bool> cancel_requested_{false};
-  bool div0_trap_instrumented_ = false;
+  uint64_t empty_hook_blocks_ = 0;
 };
 
 }  // namespace tinysim::sim
