@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "firmware_path.h"
 
 namespace tinysim::sim {
@@ -94,6 +96,22 @@ TEST(Machine, SvcHandlerRewritesStackedRegister) {
     EXPECT_EQ(o.result.exit_code, 0);
     EXPECT_EQ(o.result.exceptions_taken, 1u);
   }
+}
+
+TEST(Machine, SemihostingTimeIsSimulatedTime) {
+  const Outcome o = run_firmware("test-semihost-time", "cortex-m4f", "nrf52840-dk");
+  ASSERT_EQ(o.result.reason, StopReason::kExit);
+  unsigned long elapsed = 0;
+  long freq = 0, centiseconds = -1, seconds = -1;
+  ASSERT_EQ(std::sscanf(o.console.c_str(), "elapsed %lu freq %ld clock %ld time %ld", &elapsed,
+                        &freq, &centiseconds, &seconds),
+            4)
+      << o.console;
+  EXPECT_EQ(freq, 64'000'000);
+  EXPECT_GT(elapsed, 200'000u);          // the busy loop alone runs longer than that
+  EXPECT_LT(elapsed, o.result.cycles);   // and the run went on after the call
+  EXPECT_EQ(centiseconds, long(elapsed * 100 / 64'000'000));
+  EXPECT_EQ(seconds, 0);
 }
 
 TEST(Machine, FpuAfterCpacrWrite) {
