@@ -41,8 +41,8 @@ void bench(benchmark::State& state, Workload w, Instrumentation mode) {
   for (auto _ : state) {
     if (!run_once(w, mode, nullptr)) state.SkipWithError("run did not exit normally");
   }
-  state.counters["MIPS"] = benchmark::Counter(double(instructions) * double(state.iterations()) / 1e6,
-                                              benchmark::Counter::kIsRate);
+  state.counters["MIPS"] = benchmark::Counter(
+      double(instructions) * double(state.iterations()) / 1e6, benchmark::Counter::kIsRate);
   state.counters["instructions"] = double(instructions);
 }
 
@@ -51,11 +51,13 @@ const Workload kStateMachine{"kernel-state-machine-cortex-m4f.elf", "nrf52840-dk
 const Workload kCrc{"kernel-crc32-cortex-m4f.elf", "nrf52840-dk", "8"};
 const Workload kCrcM0{"kernel-crc32-cortex-m0plus.elf", "nucleo-g071rb", "8"};
 
-#define TINYSIM_BENCH(name, workload)                                                          \
-  BENCHMARK_CAPTURE(bench, name##_raw, workload, Instrumentation::kNone)->Unit(benchmark::kMillisecond); \
-  BENCHMARK_CAPTURE(bench, name##_empty_block_hook, workload, Instrumentation::kEmptyBlockHook)   \
-      ->Unit(benchmark::kMillisecond);                                                           \
-  BENCHMARK_CAPTURE(bench, name##_machine, workload, Instrumentation::kFull)->Unit(benchmark::kMillisecond)
+#define TINYSIM_BENCH(name, workload)                                                           \
+  BENCHMARK_CAPTURE(bench, name##_raw, workload, Instrumentation::kNone)                        \
+      ->Unit(benchmark::kMillisecond);                                                          \
+  BENCHMARK_CAPTURE(bench, name##_empty_block_hook, workload, Instrumentation::kEmptyBlockHook) \
+      ->Unit(benchmark::kMillisecond);                                                          \
+  BENCHMARK_CAPTURE(bench, name##_machine, workload, Instrumentation::kFull)                    \
+      ->Unit(benchmark::kMillisecond)
 
 TINYSIM_BENCH(matmul_m4, kMatmul);
 TINYSIM_BENCH(state_machine_m4, kStateMachine);

@@ -8,13 +8,13 @@
 namespace tinysim::cli::exit_code {
 
 inline constexpr int kOk = 0;
-inline constexpr int kUsage = 2;            // bad command line
-inline constexpr int kInternal = 110;       // a bug in tinysim
-inline constexpr int kBadFirmware = 111;    // firmware file missing, unreadable or not a valid ELF
-inline constexpr int kIncompatible = 112;   // firmware needs an architecture the board's core lacks
-inline constexpr int kBadBoard = 113;       // unknown board, or a broken board description
-inline constexpr int kFault = 114;          // the firmware faulted (report printed)
-inline constexpr int kBreakpoint = 115;     // BKPT other than semihosting
+inline constexpr int kUsage = 2;           // bad command line
+inline constexpr int kInternal = 110;      // a bug in tinysim
+inline constexpr int kBadFirmware = 111;   // firmware file missing, unreadable or not a valid ELF
+inline constexpr int kIncompatible = 112;  // firmware needs an architecture the board's core lacks
+inline constexpr int kBadBoard = 113;      // unknown board, or a broken board description
+inline constexpr int kFault = 114;         // the firmware faulted (report printed)
+inline constexpr int kBreakpoint = 115;    // BKPT other than semihosting
 inline constexpr int kInstructionBudget = 116;  // --max-instructions reached
 inline constexpr int kCycleBudget = 117;        // --max-cycles reached
 inline constexpr int kTimeout = 118;            // --timeout (wall clock) reached

@@ -30,15 +30,24 @@ struct RunArgs {
 
 int exit_code_for(sim::StopReason reason, int firmware_status) {
   switch (reason) {
-    case sim::StopReason::kExit: return firmware_status & 0xFF;
-    case sim::StopReason::kBreakpoint: return exit_code::kBreakpoint;
-    case sim::StopReason::kFault: return exit_code::kFault;
-    case sim::StopReason::kInstructionBudget: return exit_code::kInstructionBudget;
-    case sim::StopReason::kCycleBudget: return exit_code::kCycleBudget;
-    case sim::StopReason::kTimeout: return exit_code::kTimeout;
-    case sim::StopReason::kResetRequest: return exit_code::kResetRequest;
-    case sim::StopReason::kSleepForever: return exit_code::kSleepForever;
-    case sim::StopReason::kCancelled: return exit_code::kTimeout;
+    case sim::StopReason::kExit:
+      return firmware_status & 0xFF;
+    case sim::StopReason::kBreakpoint:
+      return exit_code::kBreakpoint;
+    case sim::StopReason::kFault:
+      return exit_code::kFault;
+    case sim::StopReason::kInstructionBudget:
+      return exit_code::kInstructionBudget;
+    case sim::StopReason::kCycleBudget:
+      return exit_code::kCycleBudget;
+    case sim::StopReason::kTimeout:
+      return exit_code::kTimeout;
+    case sim::StopReason::kResetRequest:
+      return exit_code::kResetRequest;
+    case sim::StopReason::kSleepForever:
+      return exit_code::kSleepForever;
+    case sim::StopReason::kCancelled:
+      return exit_code::kTimeout;
   }
   return exit_code::kInternal;
 }
@@ -108,7 +117,8 @@ void add_run_command(CLI::App& app, CommandRegistry& registry) {
       ->capture_default_str();
   cmd->add_option("--max-instructions", args->max_instructions,
                   "Stop after this many instructions (0: no limit)");
-  cmd->add_option("--max-cycles", args->max_cycles, "Stop after this many core cycles (0: no limit)");
+  cmd->add_option("--max-cycles", args->max_cycles,
+                  "Stop after this many core cycles (0: no limit)");
   cmd->add_option("--timeout", args->timeout_seconds,
                   "Stop after this many seconds of host time (0: no limit)");
   cmd->add_option("--json", args->json_path, "Also write the report as JSON to FILE");

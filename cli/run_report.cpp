@@ -26,7 +26,8 @@ std::string headline(const sim::RunResult& r) {
       return fmt::format("firmware exited with status {} ({})", r.exit_code, r.exit_reason);
     case sim::StopReason::kBreakpoint:
       return fmt::format("stopped at a breakpoint at {}", r.stop_location);
-    case sim::StopReason::kFault: return "firmware faulted";
+    case sim::StopReason::kFault:
+      return "firmware faulted";
     case sim::StopReason::kInstructionBudget:
       return fmt::format("instruction budget reached at {}", r.stop_location);
     case sim::StopReason::kCycleBudget:
@@ -38,7 +39,8 @@ std::string headline(const sim::RunResult& r) {
     case sim::StopReason::kSleepForever:
       return fmt::format("core sleeps with no enabled interrupt to wake it, at {}",
                          r.stop_location);
-    case sim::StopReason::kCancelled: return "cancelled";
+    case sim::StopReason::kCancelled:
+      return "cancelled";
   }
   return "?";
 }
@@ -54,7 +56,8 @@ std::string format_run_report(const sim::Board& board, const sim::RunResult& r) 
     out += fmt::format("  lr            {}\n", f.lr_location);
     for (int i = 0; i < 13; i += 4) {
       out += "  ";
-      for (int j = i; j < std::min(i + 4, 13); ++j) out += fmt::format("r{:<2}= 0x{:08x}  ", j, f.r[j]);
+      for (int j = i; j < std::min(i + 4, 13); ++j)
+        out += fmt::format("r{:<2}= 0x{:08x}  ", j, f.r[j]);
       out += "\n";
     }
     out += fmt::format("  sp = 0x{:08x}  xpsr = 0x{:08x}  cfsr = 0x{:08x}  hfsr = 0x{:08x}\n", f.sp,
@@ -83,17 +86,25 @@ nlohmann::json run_report_json(const sim::Image& image, const sim::Board& board,
   nlohmann::json fault = nullptr;
   if (r.fault) {
     const sim::FaultReport& f = *r.fault;
-    fault = {{"kind", f.kind},  {"detail", f.detail},           {"pc", f.pc},
-             {"lr", f.lr},      {"sp", f.sp},                   {"xpsr", f.xpsr},
-             {"cfsr", f.cfsr},  {"hfsr", f.hfsr},               {"pc_location", f.pc_location},
-             {"lr_location", f.lr_location}, {"r", f.r}};
+    fault = {{"kind", f.kind},
+             {"detail", f.detail},
+             {"pc", f.pc},
+             {"lr", f.lr},
+             {"sp", f.sp},
+             {"xpsr", f.xpsr},
+             {"cfsr", f.cfsr},
+             {"hfsr", f.hfsr},
+             {"pc_location", f.pc_location},
+             {"lr_location", f.lr_location},
+             {"r", f.r}};
     fault["address"] = f.address ? nlohmann::json(*f.address) : nlohmann::json(nullptr);
   }
   return {
       {"schema", kRunJsonSchema},
       {"tool", {{"name", "tinysim"}, {"version", TINYSIM_VERSION}}},
       {"firmware",
-       {{"path", image.path().string()}, {"fnv1a64", fmt::format("{:016x}", image.content_hash())}}},
+       {{"path", image.path().string()},
+        {"fnv1a64", fmt::format("{:016x}", image.content_hash())}}},
       {"board",
        {{"name", board.name},
         {"core", sim::core_name(board.core.kind)},
@@ -115,13 +126,20 @@ nlohmann::json run_report_json(const sim::Image& image, const sim::Board& board,
 
 int exit_code_for_status(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return exit_code::kOk;
-    case StatusCode::kInvalidFirmware: return exit_code::kBadFirmware;
-    case StatusCode::kIncompatibleFirmware: return exit_code::kIncompatible;
-    case StatusCode::kInvalidBoard: return exit_code::kBadBoard;
-    case StatusCode::kInvalidArgument: return exit_code::kUsage;
-    case StatusCode::kIoError: return exit_code::kOutput;
-    case StatusCode::kInternal: return exit_code::kInternal;
+    case StatusCode::kOk:
+      return exit_code::kOk;
+    case StatusCode::kInvalidFirmware:
+      return exit_code::kBadFirmware;
+    case StatusCode::kIncompatibleFirmware:
+      return exit_code::kIncompatible;
+    case StatusCode::kInvalidBoard:
+      return exit_code::kBadBoard;
+    case StatusCode::kInvalidArgument:
+      return exit_code::kUsage;
+    case StatusCode::kIoError:
+      return exit_code::kOutput;
+    case StatusCode::kInternal:
+      return exit_code::kInternal;
   }
   return exit_code::kInternal;
 }

@@ -46,9 +46,9 @@ enum class OperandCost : uint8_t {
 // instruction executes) and adds operand_extra_cycles(probe, a, b) to the cycle count.
 struct OperandProbe {
   uint32_t address = 0;
-  uint16_t index = 0;       // position of the instruction in its block
-  uint8_t reg_a = kNoReg;   // SDIV/UDIV: the dividend Rn; long multiplies: Rn
-  uint8_t reg_b = kNoReg;   // SDIV/UDIV: the divisor Rm; long multiplies: Rm
+  uint16_t index = 0;      // position of the instruction in its block
+  uint8_t reg_a = kNoReg;  // SDIV/UDIV: the dividend Rn; long multiplies: Rn
+  uint8_t reg_b = kNoReg;  // SDIV/UDIV: the divisor Rm; long multiplies: Rm
   OperandCost kind = OperandCost::kDivide;
   bool is_signed = false;
   uint8_t assumed_cycles = 0;  // what the block's static cost counts for it (the minimum)
@@ -103,7 +103,7 @@ struct RegCycle {
 // read by retire_block() of the same model. The simulator stores it with the block, nothing more.
 struct PipelineSummary {
   BlockExit exit = BlockExit::kFallThrough;
-  uint32_t branch_address = 0;   // address of the block's last instruction
+  uint32_t branch_address = 0;  // address of the block's last instruction
   // exit_pending[i]: results not yet available when the block ends (falls through), `cycle`
   // cycles after its last cycle. entry_reads[i]: registers read by instructions the block issues
   // `cycle` cycles after its start (hazard-free schedule).
@@ -122,7 +122,7 @@ struct PipelineSummary {
 // the model (retire_block) and the simulator's probes.
 struct BlockTiming {
   uint32_t start_address = 0;
-  uint32_t end_address = 0;         // address after the last instruction (fall-through target)
+  uint32_t end_address = 0;  // address after the last instruction (fall-through target)
   uint32_t instruction_count = 0;
   uint64_t static_cycles = 0;       // cycles when the block falls through to end_address
   uint64_t taken_extra_cycles = 0;  // added when execution continues anywhere else

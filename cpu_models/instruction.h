@@ -18,9 +18,15 @@ namespace tinysim::cpu_models {
 // use them for internal pseudo-resources (e.g. "the FP unit is busy").
 using RegMask = uint64_t;
 
-constexpr RegMask core_reg(unsigned n) { return RegMask{1} << n; }         // R0..R15
-constexpr RegMask fp_sreg(unsigned n) { return RegMask{1} << (16u + n); }  // S0..S31
-constexpr RegMask fp_dreg(unsigned n) { return RegMask{3} << (16u + 2u * n); }  // D0..D15
+constexpr RegMask core_reg(unsigned n) {
+  return RegMask{1} << n;
+}  // R0..R15
+constexpr RegMask fp_sreg(unsigned n) {
+  return RegMask{1} << (16u + n);
+}  // S0..S31
+constexpr RegMask fp_dreg(unsigned n) {
+  return RegMask{3} << (16u + 2u * n);
+}  // D0..D15
 inline constexpr RegMask kCoreRegs = 0xffffull;
 inline constexpr RegMask kFpRegs = 0xffffffffull << 16;
 inline constexpr RegMask kFlags = RegMask{1} << 48;
@@ -32,48 +38,48 @@ inline constexpr uint8_t kNoReg = 0xff;
 
 // Timing classes. Rows of the TRM timing tables map onto these (see docs/cpu-models.md).
 enum class InsnClass : uint8_t {
-  kAlu,             // data processing, shifts, MOV, CMP/TST, ADR, MOVW/MOVT
-  kAluBitfield,     // extend (SXTB, UXTAB...), REV*, RBIT, CLZ, BFI/BFC/UBFX/SBFX, SSAT/USAT
-  kAluWritesPc,     // MOV/ADD with PC as destination
-  kMul,             // MUL(S), and the M4 DSP multiplies without accumulate (SMULxy, SMUAD, SMMUL)
-  kMulAcc,          // MLA, MLS, and the DSP multiply-accumulates (SMLAxy, SMLAD, SMMLA...)
-  kLongMul,         // SMULL, UMULL
-  kLongMulAcc,      // SMLAL, UMLAL, and the DSP long accumulates (UMAAL, SMLALxy, SMLALD...)
-  kDsp,             // SIMD add/sub, saturating arithmetic, SEL, USAD8, PKH, SXTB16
-  kDiv,             // SDIV, UDIV
-  kLoad,            // LDR/LDRH/LDRB/LDRS*, LDRT, LDREX, PLD (any base except a PC literal)
-  kLoadLiteral,     // LDR Rt, [PC, #imm]
-  kLoadPc,          // LDR PC, [...]
-  kStore,           // STR/STRH/STRB, STRT, STREX
-  kLoadDouble,      // LDRD
-  kStoreDouble,     // STRD
-  kLoadMultiple,    // LDM, POP without PC
-  kLoadMultiplePc,  // LDM/POP including PC
-  kStoreMultiple,   // STM, PUSH
-  kBranch,          // B (unconditional, direct)
-  kBranchCond,      // B<cc>, CBZ, CBNZ
-  kBranchLink,      // BL
-  kBranchExchange,  // BX, BLX (register)
-  kTableBranch,     // TBB, TBH
-  kIt,              // IT
-  kSysRegRead,      // MRS
-  kSysRegWrite,     // MSR
-  kCps,             // CPSIE, CPSID
-  kBarrier,         // ISB, DSB, DMB
-  kHint,            // NOP, YIELD, SEV, CLREX
-  kSleep,           // WFI, WFE
-  kSvc,             // SVC
-  kBkpt,            // BKPT
-  kFpAlu,           // VADD, VSUB, VMUL, VNMUL, VABS, VNEG, VCMP(E), VCVT, VSEL, VMAXNM, VRINT...
-  kFpMac,           // VMLA, VMLS, VNMLA, VNMLS (chained), VFMA, VFMS, VFNMA, VFNMS (fused)
-  kFpDivSqrt,       // VDIV, VSQRT
-  kFpMove,          // VMOV immediate, VMOV S<-S, VMOV half of D <-> core, VMRS, VMSR
-  kFpMoveCore,      // VMOV S <-> core, 2 S <-> 2 core, D <-> 2 core
-  kFpLoad,          // VLDR
-  kFpStore,         // VSTR
-  kFpLoadMultiple,  // VLDM, VPOP
-  kFpStoreMultiple, // VSTM, VPUSH
-  kUndefined,       // not decodable (or permanently undefined, UDF)
+  kAlu,              // data processing, shifts, MOV, CMP/TST, ADR, MOVW/MOVT
+  kAluBitfield,      // extend (SXTB, UXTAB...), REV*, RBIT, CLZ, BFI/BFC/UBFX/SBFX, SSAT/USAT
+  kAluWritesPc,      // MOV/ADD with PC as destination
+  kMul,              // MUL(S), and the M4 DSP multiplies without accumulate (SMULxy, SMUAD, SMMUL)
+  kMulAcc,           // MLA, MLS, and the DSP multiply-accumulates (SMLAxy, SMLAD, SMMLA...)
+  kLongMul,          // SMULL, UMULL
+  kLongMulAcc,       // SMLAL, UMLAL, and the DSP long accumulates (UMAAL, SMLALxy, SMLALD...)
+  kDsp,              // SIMD add/sub, saturating arithmetic, SEL, USAD8, PKH, SXTB16
+  kDiv,              // SDIV, UDIV
+  kLoad,             // LDR/LDRH/LDRB/LDRS*, LDRT, LDREX, PLD (any base except a PC literal)
+  kLoadLiteral,      // LDR Rt, [PC, #imm]
+  kLoadPc,           // LDR PC, [...]
+  kStore,            // STR/STRH/STRB, STRT, STREX
+  kLoadDouble,       // LDRD
+  kStoreDouble,      // STRD
+  kLoadMultiple,     // LDM, POP without PC
+  kLoadMultiplePc,   // LDM/POP including PC
+  kStoreMultiple,    // STM, PUSH
+  kBranch,           // B (unconditional, direct)
+  kBranchCond,       // B<cc>, CBZ, CBNZ
+  kBranchLink,       // BL
+  kBranchExchange,   // BX, BLX (register)
+  kTableBranch,      // TBB, TBH
+  kIt,               // IT
+  kSysRegRead,       // MRS
+  kSysRegWrite,      // MSR
+  kCps,              // CPSIE, CPSID
+  kBarrier,          // ISB, DSB, DMB
+  kHint,             // NOP, YIELD, SEV, CLREX
+  kSleep,            // WFI, WFE
+  kSvc,              // SVC
+  kBkpt,             // BKPT
+  kFpAlu,            // VADD, VSUB, VMUL, VNMUL, VABS, VNEG, VCMP(E), VCVT, VSEL, VMAXNM, VRINT...
+  kFpMac,            // VMLA, VMLS, VNMLA, VNMLS (chained), VFMA, VFMS, VFNMA, VFNMS (fused)
+  kFpDivSqrt,        // VDIV, VSQRT
+  kFpMove,           // VMOV immediate, VMOV S<-S, VMOV half of D <-> core, VMRS, VMSR
+  kFpMoveCore,       // VMOV S <-> core, 2 S <-> 2 core, D <-> 2 core
+  kFpLoad,           // VLDR
+  kFpStore,          // VSTR
+  kFpLoadMultiple,   // VLDM, VPOP
+  kFpStoreMultiple,  // VSTM, VPUSH
+  kUndefined,        // not decodable (or permanently undefined, UDF)
 };
 
 inline constexpr int kInsnClassCount = static_cast<int>(InsnClass::kUndefined) + 1;
@@ -107,18 +113,20 @@ struct Instruction {
   uint8_t address_base_reg = kNoReg;   // base register of a load/store
   uint8_t address_index_reg = kNoReg;  // index register of a register-offset load/store
 
-  bool conditional = false;      // B<cc>/CBZ/CBNZ, or inside an IT block
-  bool sets_flags = false;       // writes APSR.NZCV
-  bool double_precision = false; // FP instruction on D registers (or VLDR/VSTR of a D register)
-  bool writeback = false;        // load/store with base writeback (pre/post-indexed, LDM Rn!)
-  bool signed_operands = false;  // SDIV, SMULL, SMLAL (operand-dependent costs)
-  bool shifted_operand = false;  // operand2 is a shifted register or a rotated constant
-  bool simple_alu = false;       // ADD/SUB/MOV with no shift (M7 early-ALU forwarding)
-  bool fused = false;            // VFMA family (vs. the chained VMLA family)
-  bool square_root = false;      // VSQRT (vs. VDIV) in kFpDivSqrt
+  bool conditional = false;       // B<cc>/CBZ/CBNZ, or inside an IT block
+  bool sets_flags = false;        // writes APSR.NZCV
+  bool double_precision = false;  // FP instruction on D registers (or VLDR/VSTR of a D register)
+  bool writeback = false;         // load/store with base writeback (pre/post-indexed, LDM Rn!)
+  bool signed_operands = false;   // SDIV, SMULL, SMLAL (operand-dependent costs)
+  bool shifted_operand = false;   // operand2 is a shifted register or a rotated constant
+  bool simple_alu = false;        // ADD/SUB/MOV with no shift (M7 early-ALU forwarding)
+  bool fused = false;             // VFMA family (vs. the chained VMLA family)
+  bool square_root = false;       // VSQRT (vs. VDIV) in kFpDivSqrt
 };
 
 // True for instructions that write the PC (every branch class, LDR PC, POP {..., PC}, MOV PC).
-inline bool writes_pc(const Instruction& insn) { return (insn.regs_written & kPc) != 0; }
+inline bool writes_pc(const Instruction& insn) {
+  return (insn.regs_written & kPc) != 0;
+}
 
 }  // namespace tinysim::cpu_models

@@ -22,7 +22,8 @@ Status Board::validate() const {
     if (!r.alias_of.empty()) {
       const MemoryRegion* target = region_named(r.alias_of);
       if (!target || !target->alias_of.empty()) {
-        return bad(key + ".alias_of", fmt::format("'{}' is not a region of this board", r.alias_of));
+        return bad(key + ".alias_of",
+                   fmt::format("'{}' is not a region of this board", r.alias_of));
       }
       if (r.size_bytes > target->size_bytes) return bad(key + ".size", "larger than its target");
     } else {
@@ -158,6 +159,8 @@ StatusOr<Board> find_board(const std::string& name) {
                 fmt::format("unknown board '{}' (known boards: {})", name, known)};
 }
 
-const char* default_board_name() { return "nrf52840-dk"; }
+const char* default_board_name() {
+  return "nrf52840-dk";
+}
 
 }  // namespace tinysim::sim

@@ -39,7 +39,7 @@ struct Board {
   std::string name;         // catalog key, e.g. "nucleo-f411re"
   std::string description;  // e.g. "ST Nucleo-F411RE (STM32F411RE)"
   CoreConfig core;
-  uint64_t clock_hz = 0;    // core clock the board runs at by default
+  uint64_t clock_hz = 0;      // core clock the board runs at by default
   uint32_t boot_address = 0;  // where the core reads the initial SP and reset vector
   std::vector<MemoryRegion> memory;
 

@@ -1,6 +1,5 @@
 #include "sim/build_attributes.h"
 
-
 namespace tinysim::sim {
 namespace {
 
@@ -65,13 +64,26 @@ bool skip_or_read(Reader& r, uint32_t tag, BuildAttributes& out) {
   uint32_t value;
   if (!r.uleb(value)) return false;
   switch (tag) {
-    case 6: out.cpu_arch = value; break;
-    case 7: out.cpu_arch_profile = static_cast<char>(value); break;
-    case 10: out.fp_arch = value; break;
-    case 27: out.abi_hardfp_use = value; break;
-    case 28: out.abi_vfp_args = value; break;
-    case 46: out.dsp_extension = value; break;
-    default: break;
+    case 6:
+      out.cpu_arch = value;
+      break;
+    case 7:
+      out.cpu_arch_profile = static_cast<char>(value);
+      break;
+    case 10:
+      out.fp_arch = value;
+      break;
+    case 27:
+      out.abi_hardfp_use = value;
+      break;
+    case 28:
+      out.abi_vfp_args = value;
+      break;
+    case 46:
+      out.dsp_extension = value;
+      break;
+    default:
+      break;
   }
   return true;
 }
@@ -81,14 +93,22 @@ bool skip_or_read(Reader& r, uint32_t tag, BuildAttributes& out) {
 std::string BuildAttributes::arch_name() const {
   if (!cpu_arch) return "unknown architecture";
   switch (*cpu_arch) {
-    case 10: return cpu_arch_profile == 'M' ? "ARMv7-M" : "ARMv7";
-    case 11: return "ARMv6-M";
-    case 12: return "ARMv6S-M";
-    case 13: return "ARMv7E-M";
-    case 16: return "ARMv8-M.baseline";
-    case 17: return "ARMv8-M.mainline";
-    case 21: return "ARMv8.1-M.mainline";
-    default: return "Tag_CPU_arch " + std::to_string(*cpu_arch);
+    case 10:
+      return cpu_arch_profile == 'M' ? "ARMv7-M" : "ARMv7";
+    case 11:
+      return "ARMv6-M";
+    case 12:
+      return "ARMv6S-M";
+    case 13:
+      return "ARMv7E-M";
+    case 16:
+      return "ARMv8-M.baseline";
+    case 17:
+      return "ARMv8-M.mainline";
+    case 21:
+      return "ARMv8.1-M.mainline";
+    default:
+      return "Tag_CPU_arch " + std::to_string(*cpu_arch);
   }
 }
 

@@ -23,13 +23,13 @@ enum class CpuArch : uint8_t {
 };
 
 struct BuildAttributes {
-  std::optional<uint32_t> cpu_arch;          // Tag_CPU_arch (6)
-  std::optional<char> cpu_arch_profile;      // Tag_CPU_arch_profile (7): 'A', 'R', 'M', 'S'
-  std::optional<uint32_t> fp_arch;           // Tag_FP_arch (10): 0 none .. 8 ARMv8-FP D16
-  std::optional<uint32_t> abi_vfp_args;      // Tag_ABI_VFP_args (28): 1 = FP registers
-  std::optional<uint32_t> abi_hardfp_use;    // Tag_ABI_HardFP_use (27): 1 = SP only
-  std::optional<uint32_t> dsp_extension;     // Tag_DSP_extension (46)
-  std::string cpu_name;                      // Tag_CPU_name (5), e.g. "7E-M"
+  std::optional<uint32_t> cpu_arch;        // Tag_CPU_arch (6)
+  std::optional<char> cpu_arch_profile;    // Tag_CPU_arch_profile (7): 'A', 'R', 'M', 'S'
+  std::optional<uint32_t> fp_arch;         // Tag_FP_arch (10): 0 none .. 8 ARMv8-FP D16
+  std::optional<uint32_t> abi_vfp_args;    // Tag_ABI_VFP_args (28): 1 = FP registers
+  std::optional<uint32_t> abi_hardfp_use;  // Tag_ABI_HardFP_use (27): 1 = SP only
+  std::optional<uint32_t> dsp_extension;   // Tag_DSP_extension (46)
+  std::string cpu_name;                    // Tag_CPU_name (5), e.g. "7E-M"
 
   // True when the build uses the FPU (hard-float ABI or FP instructions allowed).
   bool uses_fpu() const { return fp_arch.value_or(0) != 0; }

@@ -7,12 +7,18 @@ namespace tinysim::sim {
 
 std::string_view core_name(CoreKind kind) {
   switch (kind) {
-    case CoreKind::kCortexM0: return "cortex-m0";
-    case CoreKind::kCortexM0Plus: return "cortex-m0plus";
-    case CoreKind::kCortexM3: return "cortex-m3";
-    case CoreKind::kCortexM4: return "cortex-m4";
-    case CoreKind::kCortexM7: return "cortex-m7";
-    case CoreKind::kCortexM33: return "cortex-m33";
+    case CoreKind::kCortexM0:
+      return "cortex-m0";
+    case CoreKind::kCortexM0Plus:
+      return "cortex-m0plus";
+    case CoreKind::kCortexM3:
+      return "cortex-m3";
+    case CoreKind::kCortexM4:
+      return "cortex-m4";
+    case CoreKind::kCortexM7:
+      return "cortex-m7";
+    case CoreKind::kCortexM33:
+      return "cortex-m33";
   }
   return "?";
 }
@@ -27,10 +33,14 @@ std::optional<CoreKind> parse_core_name(std::string_view name) {
 
 std::string_view fpu_name(FpuKind fpu) {
   switch (fpu) {
-    case FpuKind::kNone: return "none";
-    case FpuKind::kFpv4Sp: return "fpv4-sp";
-    case FpuKind::kFpv5Sp: return "fpv5-sp";
-    case FpuKind::kFpv5Dp: return "fpv5-dp";
+    case FpuKind::kNone:
+      return "none";
+    case FpuKind::kFpv4Sp:
+      return "fpv4-sp";
+    case FpuKind::kFpv5Sp:
+      return "fpv5-sp";
+    case FpuKind::kFpv5Dp:
+      return "fpv5-dp";
   }
   return "?";
 }
@@ -47,10 +57,18 @@ std::string describe_core(const CoreConfig& core) {
                                        "Cortex-M4", "Cortex-M7",  "Cortex-M33"};
   std::string s = kNames[static_cast<int>(core.kind)];
   switch (core.fpu) {
-    case FpuKind::kNone: s += " (no FPU)"; break;
-    case FpuKind::kFpv4Sp: s += " with FPv4-SP"; break;
-    case FpuKind::kFpv5Sp: s += " with FPv5-SP"; break;
-    case FpuKind::kFpv5Dp: s += " with FPv5-DP"; break;
+    case FpuKind::kNone:
+      s += " (no FPU)";
+      break;
+    case FpuKind::kFpv4Sp:
+      s += " with FPv4-SP";
+      break;
+    case FpuKind::kFpv5Sp:
+      s += " with FPv5-SP";
+      break;
+    case FpuKind::kFpv5Dp:
+      s += " with FPv5-DP";
+      break;
   }
   return s;
 }
@@ -62,11 +80,16 @@ bool is_armv6m(CoreKind kind) {
 int unicorn_cpu_model(CoreKind kind) {
   switch (kind) {
     case CoreKind::kCortexM0:
-    case CoreKind::kCortexM0Plus: return UC_CPU_ARM_CORTEX_M0;
-    case CoreKind::kCortexM3: return UC_CPU_ARM_CORTEX_M3;
-    case CoreKind::kCortexM4: return UC_CPU_ARM_CORTEX_M4;
-    case CoreKind::kCortexM7: return UC_CPU_ARM_CORTEX_M7;
-    case CoreKind::kCortexM33: return UC_CPU_ARM_CORTEX_M33;
+    case CoreKind::kCortexM0Plus:
+      return UC_CPU_ARM_CORTEX_M0;
+    case CoreKind::kCortexM3:
+      return UC_CPU_ARM_CORTEX_M3;
+    case CoreKind::kCortexM4:
+      return UC_CPU_ARM_CORTEX_M4;
+    case CoreKind::kCortexM7:
+      return UC_CPU_ARM_CORTEX_M7;
+    case CoreKind::kCortexM33:
+      return UC_CPU_ARM_CORTEX_M33;
   }
   return UC_CPU_ARM_CORTEX_M4;
 }
@@ -80,11 +103,15 @@ bool executes_arch(const CoreConfig& core, uint32_t arch, std::optional<char> pr
   const bool v7em = arch == 13;
   switch (core.kind) {
     case CoreKind::kCortexM0:
-    case CoreKind::kCortexM0Plus: return v6m;
-    case CoreKind::kCortexM3: return v6m || v7m;
+    case CoreKind::kCortexM0Plus:
+      return v6m;
+    case CoreKind::kCortexM3:
+      return v6m || v7m;
     case CoreKind::kCortexM4:
-    case CoreKind::kCortexM7: return v6m || v7m || v7em;
-    case CoreKind::kCortexM33: return v6m || v7m || arch == 16 || arch == 17 || (v7em && core.dsp);
+    case CoreKind::kCortexM7:
+      return v6m || v7m || v7em;
+    case CoreKind::kCortexM33:
+      return v6m || v7m || arch == 16 || arch == 17 || (v7em && core.dsp);
   }
   return false;
 }

@@ -26,6 +26,9 @@ struct CoreConfig {
   FpuKind fpu = FpuKind::kNone;
   // DSP extension; always present on M4/M7, optional on M33.
   bool dsp = false;
+  // Cortex-M0/M0+ multiplier implementation option: "fast" (1 cycle) or "small" (32 cycles),
+  // DDI0432C/DDI0484C Table 3-1. Ignored for other cores.
+  std::string multiplier = "fast";
 };
 
 // "cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33".

@@ -37,8 +37,7 @@ struct ElfCloser {
 StatusOr<Image> Image::load(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return invalid(path, std::filesystem::exists(path, ec) ? "not a regular file"
-                                                           : "no such file");
+    return invalid(path, std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return invalid(path, "cannot open for reading");
@@ -47,9 +46,8 @@ StatusOr<Image> Image::load(const std::filesystem::path& path) {
     return invalid(path, "not an ELF file (bad magic)");
   }
   if (file[EI_CLASS] != ELFCLASS32) {
-    return invalid(path, file[EI_CLASS] == ELFCLASS64
-                             ? "64-bit ELF; Cortex-M firmware is ELF32"
-                             : "unknown ELF class");
+    return invalid(path, file[EI_CLASS] == ELFCLASS64 ? "64-bit ELF; Cortex-M firmware is ELF32"
+                                                      : "unknown ELF class");
   }
   if (file[EI_DATA] != ELFDATA2LSB) {
     return invalid(path, "big-endian ELF; tinysim runs little-endian Cortex-M firmware");
@@ -122,8 +120,8 @@ StatusOr<Image> Image::load(const std::filesystem::path& path) {
     const char* name = shstrndx ? elf_strptr(elf.get(), shstrndx, sh.sh_name) : nullptr;
     if (sh.sh_type != SHT_NOBITS && sh.sh_size > 0 &&
         (sh.sh_offset > file.size() || sh.sh_size > file.size() - sh.sh_offset)) {
-      return invalid(path, fmt::format("section '{}' extends beyond the end of the file",
-                                       name ? name : "?"));
+      return invalid(
+          path, fmt::format("section '{}' extends beyond the end of the file", name ? name : "?"));
     }
     if (sh.sh_type == kShtArmAttributes) {
       const std::span<const uint8_t> bytes(file.data() + sh.sh_offset, sh.sh_size);
@@ -153,9 +151,9 @@ StatusOr<Image> Image::load(const std::filesystem::path& path) {
     } else if (name) {
       for (const char* kept : kKeptSections) {
         if (std::string_view(name) == kept && sh.sh_type != SHT_NOBITS) {
-          image.sections_[name].assign(file.begin() + static_cast<std::ptrdiff_t>(sh.sh_offset),
-                                       file.begin() +
-                                           static_cast<std::ptrdiff_t>(sh.sh_offset + sh.sh_size));
+          image.sections_[name].assign(
+              file.begin() + static_cast<std::ptrdiff_t>(sh.sh_offset),
+              file.begin() + static_cast<std::ptrdiff_t>(sh.sh_offset + sh.sh_size));
         }
       }
     }

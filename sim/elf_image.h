@@ -20,12 +20,12 @@
 namespace tinysim::sim {
 
 struct Segment {
-  uint32_t load_address = 0;     // where the file bytes go (LMA: flash for initialised data)
-  uint32_t run_address = 0;      // where the code or data lives at run time (VMA)
-  uint32_t memory_size = 0;      // bytes occupied at run_address (>= file bytes)
+  uint32_t load_address = 0;  // where the file bytes go (LMA: flash for initialised data)
+  uint32_t run_address = 0;   // where the code or data lives at run time (VMA)
+  uint32_t memory_size = 0;   // bytes occupied at run_address (>= file bytes)
   bool writable = false;
   bool executable = false;
-  std::vector<uint8_t> bytes;    // file contents; may be empty (.bss, .stack)
+  std::vector<uint8_t> bytes;  // file contents; may be empty (.bss, .stack)
 };
 
 struct Symbol {

@@ -23,22 +23,16 @@ constexpr uint32_t kExcpUdef = 1, kExcpSwi = 2, kExcpPrefetchAbort = 3, kExcpBkp
 // CFSR bits (DDI0403E B3.2.15).
 constexpr uint32_t kIaccviol = 1u << 0, kMstkerr = 1u << 4, kIbuserr = 1u << 8,
                    kPreciserr = 1u << 9, kStkerr = 1u << 12, kUndefinstr = 1u << 16,
-                   kInvstate = 1u << 17, kInvpc = 1u << 18, kNocp = 1u << 19,
-                   kUnaligned = 1u << 24, kDivbyzero = 1u << 25;
+                   kInvstate = 1u << 17, kInvpc = 1u << 18, kNocp = 1u << 19, kUnaligned = 1u << 24,
+                   kDivbyzero = 1u << 25;
 
 double host_now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-bool is_32bit_thumb(uint16_t first_halfword) { return (first_halfword >> 11) >= 0x1D; }
-
-// SDIV/UDIV T1 (ARMv7-M ARM A7.7.127, A7.7.195): 1111 1011 1001/1011 Rn | 1111 Rd 1111 Rm.
-bool is_divide(uint16_t hw1, uint16_t hw2) {
-  return (hw1 & 0xFFD0) == 0xFB90 && (hw2 & 0xF0F0) == 0xF0F0;
+Machine* self(void* user_data) {
+  return static_cast<Machine*>(user_data);
 }
-
-Machine* self(void* user_data) { return static_cast<Machine*>(user_data); }
 
 }  // namespace
 
@@ -53,9 +47,7 @@ struct MachineHooks {
   static void code(uc_engine*, uint64_t address, uint32_t, void* user) {
     self(user)->on_code(static_cast<uint32_t>(address));
   }
-  static void interrupt(uc_engine*, uint32_t intno, void* user) {
-    self(user)->on_interrupt(intno);
-  }
+  static void interrupt(uc_engine*, uint32_t intno, void* user) { self(user)->on_interrupt(intno); }
   static bool invalid(uc_engine*, uc_mem_type type, uint64_t address, int size, int64_t,
                       void* user) {
     return self(user)->on_invalid_memory(type, address, size);
@@ -91,11 +83,23 @@ StatusOr<std::unique_ptr<Machine>> Machine::create(const Board& board, const Ima
   if (Status s = board.validate(); !s.is_ok()) return s;
   if (Status s = check_compatible(image, board.core, board.name); !s.is_ok()) return s;
   std::unique_ptr<Machine> m(new Machine(board, image, options));
-  m->model_ = cpu_models::make_core_model(core_name(board.core.kind));
+  cpu_models::CoreModelOptions model_options;
+  if (auto multiplier = cpu_models::parse_multiplier(board.core.multiplier)) {
+    model_options.multiplier = *multiplier;
+  } else {
+    return Status{StatusCode::kInvalidBoard,
+                  fmt::format("board '{}': core.multiplier: '{}' is neither 'fast' nor 'small'",
+                              board.name, board.core.multiplier)};
+  }
+  m->model_ = cpu_models::make_core_model(core_name(board.core.kind), model_options);
   if (!m->model_) {
     return Status{StatusCode::kInternal,
                   fmt::format("no timing model for {}", core_name(board.core.kind))};
   }
+  m->model_->reset();
+  auto decoder = Decoder::create();
+  if (!decoder.is_ok()) return decoder.status();
+  m->decoder_.emplace(std::move(decoder.value()));
   m->scs_ = std::make_unique<SystemControlSpace>(board.core, board.boot_address,
                                                  options.systick_external_divider, *m);
   m->semihosting_ = std::make_unique<Semihosting>(
@@ -110,7 +114,9 @@ StatusOr<std::unique_ptr<Machine>> Machine::create(const Board& board, const Ima
   return m;
 }
 
-void Machine::set_console(ConsoleSink console) { console_ = std::move(console); }
+void Machine::set_console(ConsoleSink console) {
+  console_ = std::move(console);
+}
 
 void Machine::set_warning_sink(std::function<void(const std::string&)> sink) {
   warning_sink_ = std::move(sink);
@@ -182,7 +188,8 @@ Status Machine::map_memory() {
       err = uc_hook_add(uc_, &hook, UC_HOOK_BLOCK,
                         reinterpret_cast<void*>(&MachineHooks::count_block), this, 1, 0);
       break;
-    case Instrumentation::kNone: break;
+    case Instrumentation::kNone:
+      break;
   }
   if (err == UC_ERR_OK) {
     err = uc_hook_add(uc_, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(&MachineHooks::interrupt),
@@ -237,16 +244,15 @@ Status Machine::load_image() {
                           file, i, length, seg.load_address, board_.name)};
     }
     // Through our host buffers, not uc_mem_write: flash is mapped read-only.
-    const MemoryRegion* real = load_region->alias_of.empty()
-                                   ? load_region
-                                   : board_.region_named(load_region->alias_of);
+    const MemoryRegion* real =
+        load_region->alias_of.empty() ? load_region : board_.region_named(load_region->alias_of);
     size_t buffer_index = 0;
     for (const MemoryRegion& r : board_.memory) {
       if (&r == real) break;
       if (r.alias_of.empty()) ++buffer_index;
     }
-    std::memcpy(ram_[buffer_index].get() + (seg.load_address - load_region->base),
-                seg.bytes.data(), length);
+    std::memcpy(ram_[buffer_index].get() + (seg.load_address - load_region->base), seg.bytes.data(),
+                length);
   }
   return Status::ok();
 }
@@ -293,9 +299,9 @@ Status Machine::boot() {
                         file, sp, board_.name)};
   }
   if (!(pc & 1)) {
-    return {StatusCode::kInvalidFirmware,
-            fmt::format("{}: reset vector 0x{:08x} has bit 0 clear: not a Thumb address", file,
-                        pc)};
+    return {
+        StatusCode::kInvalidFirmware,
+        fmt::format("{}: reset vector 0x{:08x} has bit 0 clear: not a Thumb address", file, pc)};
   }
   if (!board_.region_at(pc & ~1u, 2)) {
     return {StatusCode::kInvalidFirmware,
@@ -315,7 +321,9 @@ uint32_t Machine::reg(int id) const {
   return value;
 }
 
-void Machine::set_reg(int id, uint32_t value) { uc_reg_write(uc_, id, &value); }
+void Machine::set_reg(int id, uint32_t value) {
+  uc_reg_write(uc_, id, &value);
+}
 
 void Machine::warn(const std::string& message) {
   if (warning_sink_) warning_sink_(message);
@@ -338,32 +346,44 @@ Machine::CachedBlock& Machine::lookup_block(uint32_t address, uint32_t size) {
 void Machine::decode_block(uint32_t address, uint32_t size, CachedBlock& block) {
   std::vector<uint8_t> bytes(size);
   block.insns.clear();
-  block.has_divide = false;
+  block.probes.clear();
   block.attention = 0;
   block.instrumented = false;
   block.size_bytes = size;
-  if (uc_mem_read(uc_, address, bytes.data(), size) == UC_ERR_OK) {
-    for (uint32_t off = 0; off + 2 <= size;) {
-      const uint16_t hw1 = static_cast<uint16_t>(bytes[off] | bytes[off + 1] << 8);
-      cpu_models::Instruction insn;
-      insn.address = address + off;
-      insn.size_bytes = is_32bit_thumb(hw1) && off + 4 <= size ? 4 : 2;
-      if (insn.size_bytes == 4) {
-        const uint16_t hw2 = static_cast<uint16_t>(bytes[off + 2] | bytes[off + 3] << 8);
-        if (is_divide(hw1, hw2)) {
-          insn.cls = cpu_models::InsnClass::kDiv;
-          block.has_divide = true;
-          block.attention |= kAttentionProbe;
-        }
-      }
-      block.insns.push_back(insn);
-      off += insn.size_bytes;
-    }
-  }
   block.timing = {};
   block.timing.start_address = address;
   block.timing.end_address = address + size;
-  if (!block.insns.empty()) model_->analyse_block(block.insns, block.timing);
+  if (uc_mem_read(uc_, address, bytes.data(), size) != UC_ERR_OK) return;
+  // A block that starts inside an IT block (after an exception return, say): ITSTATE in
+  // xPSR[15:10] and [26:25]; the lowest set bit of its low nibble tells how many remain.
+  unsigned it_remaining = 0;
+  const uint32_t xpsr = reg(UC_ARM_REG_XPSR);
+  const uint32_t itstate = ((xpsr >> 8) & 0xFC) | ((xpsr >> 25) & 0x3);
+  if (itstate & 0xF) it_remaining = std::min(3, 4 - __builtin_ctz(itstate & 0xF));
+  decoder_->decode(bytes, address, block.insns, SIZE_MAX, it_remaining);
+  if (block.insns.empty()) return;
+  model_->analyse_block(block.insns, block.timing);
+  block.probes = block.timing.operand_probes;
+  for (size_t i = 0; i < block.insns.size(); ++i) {
+    const cpu_models::Instruction& insn = block.insns[i];
+    if (insn.cls != cpu_models::InsnClass::kDiv) continue;
+    // Every divide is probed (for CCR.DIV_0_TRP) even where its cost does not vary (M7).
+    const bool probed = std::any_of(block.probes.begin(), block.probes.end(),
+                                    [&](const auto& p) { return p.address == insn.address; });
+    if (!probed) {
+      cpu_models::OperandProbe p;
+      p.address = insn.address;
+      p.index = static_cast<uint16_t>(i);
+      p.reg_a = insn.value_reg_a;
+      p.reg_b = insn.value_reg_b;
+      p.kind = cpu_models::OperandCost::kDivide;
+      p.assumed_cycles = UINT8_MAX;  // marks "no operand cost": only the trap is checked
+      block.probes.push_back(p);
+    }
+  }
+  std::sort(block.probes.begin(), block.probes.end(),
+            [](const auto& a, const auto& b) { return a.address < b.address; });
+  if (!block.probes.empty()) block.attention |= kAttentionProbe;
 }
 
 void Machine::on_block(uint32_t address, uint32_t size) {
@@ -373,13 +393,15 @@ void Machine::on_block(uint32_t address, uint32_t size) {
   }
   CachedBlock& block = lookup_block(address, size);
   if (cycles_ >= next_check_cycle_ ||
-      instructions_ + block.timing.instruction_count > instruction_limit_ ||
-      block.attention || --blocks_until_clock_check_ == 0) {
+      instructions_ + block.timing.instruction_count > instruction_limit_ || block.attention ||
+      --blocks_until_clock_check_ == 0) {
     if (!slow_block_checks(address, block)) return;  // stopped before the block runs
   }
   current_ = &block;
   instructions_ += block.timing.instruction_count;
   precise_pc_ = 0;
+  mmio_accesses_in_block_ = 0;
+  accesses_in_block_ = 0;
 }
 
 bool Machine::slow_block_checks(uint32_t address, CachedBlock& block) {
@@ -455,23 +477,60 @@ void Machine::recompute_next_check() {
   if (scs_->nvic().any_pending()) next_check_cycle_ = 0;
 }
 
+uint32_t Machine::core_reg(uint8_t n) const {
+  switch (n) {
+    case 13:
+      return reg(UC_ARM_REG_SP);
+    case 14:
+      return reg(UC_ARM_REG_LR);
+    case 15:
+      return reg(UC_ARM_REG_PC);
+    default:
+      return n <= 12 ? reg(UC_ARM_REG_R0 + n) : 0;
+  }
+}
+
 void Machine::on_code(uint32_t address) {
   precise_pc_ = address;
-  if (!current_ || !scs_->div0_trap() || !current_->has_divide) return;
-  const uint32_t index = static_cast<uint32_t>(
-      std::find_if(current_->insns.begin(), current_->insns.end(),
-                   [&](const cpu_models::Instruction& i) { return i.address == address; }) -
-      current_->insns.begin());
-  if (index >= current_->insns.size() || current_->insns[index].cls != cpu_models::InsnClass::kDiv) {
+  if (!current_ || current_->probes.empty()) return;
+  for (const cpu_models::OperandProbe& probe : current_->probes) {
+    if (probe.address != address) continue;
+    const uint32_t a = core_reg(probe.reg_a), b = core_reg(probe.reg_b);
+    if (probe.kind == cpu_models::OperandCost::kDivide && b == 0 && scs_->div0_trap()) {
+      raise_fault("UsageFault", "divide by zero (CCR.DIV_0_TRP is set)", kDivbyzero, std::nullopt,
+                  address);
+      return;
+    }
+    if (probe.assumed_cycles != UINT8_MAX) cycles_ += cpu_models::operand_extra_cycles(probe, a, b);
     return;
   }
-  uint16_t hw2 = 0;
-  uc_mem_read(uc_, address + 2, &hw2, 2);
-  const int rm = hw2 & 0xF;
-  if (reg(UC_ARM_REG_R0 + rm) == 0) {
-    raise_fault("UsageFault", "divide by zero (CCR.DIV_0_TRP is set)", kDivbyzero, std::nullopt,
-                address);
+}
+
+const cpu_models::Instruction* Machine::instruction_at_access(uint32_t ordinal,
+                                                              bool mmio_only) const {
+  // The n-th data access of the block execution came from the instruction whose accesses
+  // cover n. With mmio_only, only accesses that can reach memory-mapped registers count: those
+  // not based on SP or PC.
+  uint32_t seen = 0;
+  for (const cpu_models::Instruction& insn : current_->insns) {
+    if (insn.access_bytes == 0 && insn.reg_count == 0) continue;
+    const bool multiple = insn.cls == cpu_models::InsnClass::kLoadMultiple ||
+                          insn.cls == cpu_models::InsnClass::kLoadMultiplePc ||
+                          insn.cls == cpu_models::InsnClass::kStoreMultiple ||
+                          insn.cls == cpu_models::InsnClass::kFpLoadMultiple ||
+                          insn.cls == cpu_models::InsnClass::kFpStoreMultiple;
+    if (!multiple && insn.access_bytes == 0) continue;
+    if (mmio_only && (insn.address_base_reg == 13 || insn.address_base_reg == 15)) continue;
+    const uint32_t accesses = multiple ? std::max<uint32_t>(1, insn.reg_count)
+                              : insn.access_bytes == 8 &&
+                                      insn.cls != cpu_models::InsnClass::kFpLoad &&
+                                      insn.cls != cpu_models::InsnClass::kFpStore
+                                  ? 2
+                                  : 1;
+    if (ordinal < seen + accesses) return &insn;
+    seen += accesses;
   }
+  return nullptr;
 }
 
 void Machine::fetch_fault(uint32_t address) {
@@ -481,8 +540,9 @@ void Machine::fetch_fault(uint32_t address) {
                 fmt::format("instruction fetch from 0x{:08x}: execute-never region", address),
                 kIaccviol, address, address);
   } else {
-    raise_fault("BusFault", fmt::format("instruction fetch from 0x{:08x}: no memory there", address),
-                kIbuserr, address, address);
+    raise_fault("BusFault",
+                fmt::format("instruction fetch from 0x{:08x}: no memory there", address), kIbuserr,
+                address, address);
   }
 }
 
@@ -499,8 +559,12 @@ void Machine::stop_with(StopReason reason) {
 void Machine::on_interrupt(uint32_t intno) {
   const uint32_t pc = reg(UC_ARM_REG_PC);
   switch (intno) {
-    case kExcpSwi: request(Request::kSvc); return;
-    case kExcpBkpt: request(Request::kBkpt); return;
+    case kExcpSwi:
+      request(Request::kSvc);
+      return;
+    case kExcpBkpt:
+      request(Request::kBkpt);
+      return;
     case kExcpPrefetchAbort:
     case kExcpExceptionExit:
       if (pc >= 0xFFFFFF00) {  // a branch to an EXC_RETURN value
@@ -533,7 +597,13 @@ bool Machine::on_invalid_memory(int type, uint64_t address, int size) {
 }
 
 void Machine::on_aligned_check(uint64_t address, int size, bool write) {
+  const uint32_t ordinal = accesses_in_block_++;
   if (size <= 1 || (address & uint64_t(size - 1)) == 0) return;
+  if (!precise_pc_ && current_) {
+    if (const cpu_models::Instruction* insn = instruction_at_access(ordinal, false)) {
+      precise_pc_ = insn->address;
+    }
+  }
   raise_fault("HardFault",
               fmt::format("unaligned {} of {} bytes at 0x{:08x} (ARMv6-M requires natural "
                           "alignment)",
@@ -543,57 +613,79 @@ void Machine::on_aligned_check(uint64_t address, int size, bool write) {
 }
 
 uint64_t Machine::on_peripheral_read(uint64_t offset, unsigned size) {
+  now_cycles();  // counts the access (which instruction of the block made it)
   warn_peripheral(kPeripheralBase + static_cast<uint32_t>(offset), size, false);
   return 0;
 }
 
 void Machine::on_peripheral_write(uint64_t offset, unsigned size, uint64_t) {
+  now_cycles();
   warn_peripheral(kPeripheralBase + static_cast<uint32_t>(offset), size, true);
 }
 
 void Machine::warn_peripheral(uint32_t address, unsigned size, bool write) {
   if (!warned_peripherals_.insert(address).second) return;
-  warn(fmt::format("peripheral register 0x{:08x} ({}-byte {} in the block at {}) is not modelled: "
-                   "reads as zero, writes are ignored",
-                   address, size, write ? "write" : "read", location_of_current_block()));
+  warn(
+      fmt::format("peripheral register 0x{:08x} ({}-byte {} in the block at {}) is not modelled: "
+                  "reads as zero, writes are ignored",
+                  address, size, write ? "write" : "read", location_of_current_block()));
 }
 
 // --- ScsHost ---
 
 uint64_t Machine::now_cycles() {
+  const uint32_t ordinal = mmio_accesses_in_block_++;
   if (!current_) return cycles_;
-  if (precise_pc_) {
+  auto prefix_of = [&](uint32_t address) -> std::optional<uint64_t> {
     for (size_t i = 0; i < current_->insns.size(); ++i) {
-      if (current_->insns[i].address == precise_pc_) {
-        return cycles_ + current_->timing.prefix_cycles[i];
+      if (current_->insns[i].address == address) return current_->timing.prefix_cycles[i];
+    }
+    return std::nullopt;
+  };
+  if (precise_pc_) {
+    if (auto prefix = prefix_of(precise_pc_)) return cycles_ + *prefix;
+  }
+  // Without a per-instruction hook, the n-th memory-mapped access of the block is taken to come
+  // from the n-th load or store not based on SP or PC. Exact unless such an instruction
+  // touched RAM first; the block is then instrumented so later executions are exact.
+  const cpu_models::Instruction* insn = instruction_at_access(ordinal, true);
+  if (!current_->instrumented) {
+    size_t candidates = 0;
+    for (const cpu_models::Instruction& i : current_->insns) {
+      if ((i.access_bytes || i.reg_count) && i.address_base_reg != 13 && i.address_base_reg != 15) {
+        ++candidates;
       }
     }
+    if (candidates > 1) current_->attention |= kAttentionPrecise;
   }
-  // Not known which instruction of the block is asking: instrument the block so the next time
-  // it runs the answer is exact; this time answer with the block's start.
-  if (current_->insns.size() > 1 && !current_->instrumented) {
-    current_->attention |= kAttentionPrecise;
+  if (insn) {
+    if (auto prefix = prefix_of(insn->address)) return cycles_ + *prefix;
   }
   return cycles_;
 }
 
-void Machine::itm_write(uint32_t port, uint32_t value, unsigned size_bytes) {
+void Machine::itm_write(uint32_t port, uint32_t value, unsigned size_bytes, uint64_t cycles) {
   if (port == 0) {
     char bytes[4];
-    for (unsigned i = 0; i < size_bytes && i < 4; ++i) bytes[i] = static_cast<char>(value >> (8 * i));
+    for (unsigned i = 0; i < size_bytes && i < 4; ++i)
+      bytes[i] = static_cast<char>(value >> (8 * i));
     if (console_) console_(1, std::string_view(bytes, std::min(size_bytes, 4u)));
     return;
   }
-  if (observer_) observer_->on_itm_write(port, value, now_cycles());
+  if (observer_) observer_->on_itm_write(port, value, cycles);
 }
 
-void Machine::reset_requested() { stop_with(StopReason::kResetRequest); }
+void Machine::reset_requested() {
+  stop_with(StopReason::kResetRequest);
+}
 
-void Machine::exceptions_changed() { next_check_cycle_ = 0; }
+void Machine::exceptions_changed() {
+  next_check_cycle_ = 0;
+}
 
-
-
-uint32_t Machine::current_exception() { return reg(UC_ARM_REG_IPSR) & 0x1FF; }
+uint32_t Machine::current_exception() {
+  return reg(UC_ARM_REG_IPSR) & 0x1FF;
+}
 
 // --- run loop ---
 
@@ -602,7 +694,8 @@ RunResult Machine::run(const RunOptions& options) {
   instruction_limit_ = options.max_instructions ? options.max_instructions : UINT64_MAX;
   cycle_limit_ = options.max_cycles ? options.max_cycles : UINT64_MAX;
   run_start_seconds_ = host_now();
-  deadline_seconds_ = options.timeout_seconds > 0 ? run_start_seconds_ + options.timeout_seconds : 0;
+  deadline_seconds_ =
+      options.timeout_seconds > 0 ? run_start_seconds_ + options.timeout_seconds : 0;
   blocks_until_clock_check_ = 1;
   stop_reason_.reset();
   fault_.reset();
@@ -649,7 +742,21 @@ RunResult Machine::run(const RunOptions& options) {
       case Request::kExceptionReturn: {
         const uint32_t branch_pc = current_ ? current_->insns.back().address : pc;
         retire_current(exc_return_ & ~1u);
-        return_from_exception(exc_return_, branch_pc);
+        const bool fp_frame = !(exc_return_ & 0x10u);
+        if (!return_from_exception(exc_return_, branch_pc)) break;
+        // A pending exception that preempts the state returned to is tail-chained: the core
+        // skips the unstack and restack (DDI0403E B1.5.12), paying the tail-chain latency only.
+        bool primask, faultmask;
+        uint8_t basepri;
+        interrupts_masked_state(primask, basepri, faultmask);
+        const int priority = scs_->nvic().execution_priority(primask, basepri, faultmask);
+        if (auto next = scs_->nvic().exception_to_take(priority)) {
+          enter_exception(*next, pc_, /*tail_chain=*/true);
+        } else {
+          const cpu_models::ExceptionTiming& t = model_->exception_timing();
+          cycles_ += fp_frame ? t.exit_fp : t.exit;
+          model_->flush_pipeline();
+        }
         break;
       }
       case Request::kInstrument:
@@ -728,10 +835,8 @@ void Machine::instrument(CachedBlock& block) {
     add_hook(start, end - 1);
     block.instrumented = true;
   } else if (!block.instrumented) {
-    for (const cpu_models::Instruction& insn : block.insns) {
-      if (insn.cls == cpu_models::InsnClass::kDiv) {
-        add_hook(insn.address, insn.address + insn.size_bytes - 1);
-      }
+    for (const cpu_models::OperandProbe& probe : block.probes) {
+      add_hook(probe.address, probe.address + 1);
     }
   }
   // Retranslate so the new hooks are compiled into the block.
@@ -788,7 +893,7 @@ bool Machine::sleep_until_event() {
 }
 
 // Exception entry: ARMv7-M ARM B1.5.6 (PushStack, ExceptionTaken).
-bool Machine::enter_exception(int exception, uint32_t return_address) {
+bool Machine::enter_exception(int exception, uint32_t return_address, bool tail_chain) {
   const uint32_t control = reg(UC_ARM_REG_CONTROL);
   const uint32_t ipsr = reg(UC_ARM_REG_IPSR) & 0x1FF;
   const bool handler_mode = ipsr != 0;
@@ -800,8 +905,8 @@ bool Machine::enter_exception(int exception, uint32_t return_address) {
   const uint32_t frame = (sp - frame_size) & ~7u;
 
   uint32_t words[26] = {};
-  const int core_regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
-                           UC_ARM_REG_R12, UC_ARM_REG_LR};
+  const int core_regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1,  UC_ARM_REG_R2,
+                           UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
   for (int i = 0; i < 6; ++i) words[i] = reg(core_regs[i]);
   words[6] = return_address & ~1u;
   words[7] = (reg(UC_ARM_REG_XPSR) & ~(1u << 9)) | (realigned ? 1u << 9 : 0);
@@ -836,20 +941,26 @@ bool Machine::enter_exception(int exception, uint32_t return_address) {
     set_reg(UC_ARM_REG_MSP, frame);
   }
   set_reg(UC_ARM_REG_IPSR, static_cast<uint32_t>(exception));
-  set_reg(UC_ARM_REG_LR, 0xFFFFFFE1u | (fp_frame ? 0 : 0x10u) | (handler_mode ? 0 : 0x8u) |
-                             (use_psp ? 0x4u : 0));
+  set_reg(UC_ARM_REG_LR,
+          0xFFFFFFE1u | (fp_frame ? 0 : 0x10u) | (handler_mode ? 0 : 0x8u) | (use_psp ? 0x4u : 0));
   scs_->nvic().activate(exception);
   active_exceptions_.push_back(exception);
   ++exceptions_taken_;
   pc_ = vector & ~1u;
+  // Latency from the core model; an FP frame costs more only when stacked eagerly.
+  const cpu_models::ExceptionTiming& t = model_->exception_timing();
+  cycles_ +=
+      tail_chain ? t.tail_chain : (fp_frame && !scs_->lazy_fp_stacking() ? t.entry_fp : t.entry);
+  model_->flush_pipeline();
   return true;
 }
 
 // Exception return: ARMv7-M ARM B1.5.8 (ExceptionReturn, PopStack).
 bool Machine::return_from_exception(uint32_t exc_return, uint32_t branch_pc) {
   const uint32_t low = exc_return & 0xFF;
-  const bool valid = low == 0xF1 || low == 0xF9 || low == 0xFD ||
-                     (board_.core.fpu != FpuKind::kNone && (low == 0xE1 || low == 0xE9 || low == 0xED));
+  const bool valid =
+      low == 0xF1 || low == 0xF9 || low == 0xFD ||
+      (board_.core.fpu != FpuKind::kNone && (low == 0xE1 || low == 0xE9 || low == 0xED));
   if (!valid || active_exceptions_.empty()) {
     raise_fault("UsageFault",
                 fmt::format("invalid exception return value 0x{:08x}{}", exc_return,
@@ -875,8 +986,8 @@ bool Machine::return_from_exception(uint32_t exc_return, uint32_t branch_pc) {
   active_exceptions_.pop_back();
   scs_->nvic().deactivate(exception);
 
-  const int core_regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
-                           UC_ARM_REG_R12, UC_ARM_REG_LR};
+  const int core_regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1,  UC_ARM_REG_R2,
+                           UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
   for (int i = 0; i < 6; ++i) set_reg(core_regs[i], words[i]);
   if (fp_frame) {
     for (int i = 0; i < 16; ++i) set_reg(UC_ARM_REG_S0 + i, words[8 + i]);
@@ -887,8 +998,8 @@ bool Machine::return_from_exception(uint32_t exc_return, uint32_t branch_pc) {
   const uint32_t control = reg(UC_ARM_REG_CONTROL);
   set_reg(UC_ARM_REG_XPSR, xpsr & ~(1u << 9));
   set_reg(UC_ARM_REG_IPSR, to_thread ? 0 : (xpsr & 0x1FF));
-  set_reg(UC_ARM_REG_CONTROL, (control & ~6u) | (to_thread && from_psp ? 2u : 0) |
-                                  (fp_frame ? 4u : 0));
+  set_reg(UC_ARM_REG_CONTROL,
+          (control & ~6u) | (to_thread && from_psp ? 2u : 0) | (fp_frame ? 4u : 0));
   if (from_psp) {
     set_reg(UC_ARM_REG_PSP, new_sp);
   } else {
@@ -925,9 +1036,9 @@ void Machine::raise_fault(const std::string& kind, const std::string& detail, ui
 void Machine::handle_unicorn_error(int err, uint32_t pc) {
   const bool v6m = is_armv6m(board_.core.kind);
   (void)v6m;
-  const std::string where = invalid_access_
-                                ? fmt::format("0x{:08x}", static_cast<uint32_t>(invalid_access_->address))
-                                : "";
+  const std::string where =
+      invalid_access_ ? fmt::format("0x{:08x}", static_cast<uint32_t>(invalid_access_->address))
+                      : "";
   const uint32_t address = invalid_access_ ? static_cast<uint32_t>(invalid_access_->address) : pc;
   const int size = invalid_access_ ? invalid_access_->size : 0;
   switch (err) {
@@ -967,12 +1078,13 @@ void Machine::handle_unicorn_error(int err, uint32_t pc) {
     case UC_ERR_READ_UNALIGNED:
     case UC_ERR_WRITE_UNALIGNED:
     case UC_ERR_FETCH_UNALIGNED:
-      raise_fault("UsageFault", fmt::format("unaligned access at {}", where), kUnaligned,
-                  address, pc);
+      raise_fault("UsageFault", fmt::format("unaligned access at {}", where), kUnaligned, address,
+                  pc);
       break;
     default:
-      raise_fault("HardFault", fmt::format("emulation error: {}", uc_strerror(static_cast<uc_err>(err))),
-                  0, std::nullopt, pc);
+      raise_fault("HardFault",
+                  fmt::format("emulation error: {}", uc_strerror(static_cast<uc_err>(err))), 0,
+                  std::nullopt, pc);
       break;
   }
   retire_partial(fault_->pc);

@@ -23,6 +23,7 @@
 
 #include "cpu_models/core_model.h"
 #include "sim/board.h"
+#include "sim/decoder.h"
 #include "sim/elf_image.h"
 #include "sim/run_result.h"
 #include "sim/scs.h"
@@ -58,8 +59,8 @@ struct MachineOptions {
 
 struct RunOptions {
   uint64_t max_instructions = 0;  // stop after exactly this many instructions; 0 = no limit
-  uint64_t max_cycles = 0;        // stop at the first instruction boundary at or after this; 0 = no limit
-  double timeout_seconds = 0;     // stop after this much host time; 0 = no limit
+  uint64_t max_cycles = 0;  // stop at the first instruction boundary at or after this; 0 = no limit
+  double timeout_seconds = 0;  // stop after this much host time; 0 = no limit
 };
 
 // Receives events the profiler needs. Called on the simulation thread; must not throw.
@@ -104,9 +105,11 @@ class Machine final : public ScsHost {
     cpu_models::BlockTiming timing;
     std::vector<cpu_models::Instruction> insns;
     uint32_t size_bytes = 0;
-    bool has_divide = false;     // contains SDIV/UDIV (checked when CCR.DIV_0_TRP is set)
-    bool instrumented = false;   // a code hook covers every instruction
-    std::vector<uc_hook_t> hooks;   // Unicorn code hooks installed for this block
+    // Instructions probed with a code hook: the model's operand-dependent ones and every
+    // divide (CCR.DIV_0_TRP); sorted by address, usually empty.
+    std::vector<cpu_models::OperandProbe> probes;
+    bool instrumented = false;     // a code hook covers every instruction
+    std::vector<uc_hook_t> hooks;  // Unicorn code hooks installed for this block
     // Reasons to (re)instrument the block (kAttention* bits), tested on the hot path.
     uint8_t attention = 0;
   };
@@ -119,8 +122,15 @@ class Machine final : public ScsHost {
 
   // Why the hooks stopped the emulation.
   enum class Request {
-    kNone, kTakeException, kSvc, kBkpt, kExceptionReturn, kInstrument, kFlushTranslations,
-    kBudgetPartial, kStop,
+    kNone,
+    kTakeException,
+    kSvc,
+    kBkpt,
+    kExceptionReturn,
+    kInstrument,
+    kFlushTranslations,
+    kBudgetPartial,
+    kStop,
   };
 
   Machine(const Board& board, const Image& image, const MachineOptions& options);
@@ -132,6 +142,8 @@ class Machine final : public ScsHost {
   // Hook entry points (static trampolines in machine.cpp call these).
   void on_block(uint32_t address, uint32_t size);
   void on_code(uint32_t address);
+  const cpu_models::Instruction* instruction_at_access(uint32_t ordinal, bool mmio_only) const;
+  uint32_t core_reg(uint8_t n) const;
   void fetch_fault(uint32_t address);
   void on_interrupt(uint32_t intno);
   bool on_invalid_memory(int type, uint64_t address, int size);
@@ -150,7 +162,8 @@ class Machine final : public ScsHost {
   void retire_partial(uint32_t faulting_pc);
   void instrument(CachedBlock& block);
 
-  bool enter_exception(int exception, uint32_t return_address);
+  // `tail_chain`: taken straight from an exception return (costs the tail-chain latency).
+  bool enter_exception(int exception, uint32_t return_address, bool tail_chain = false);
   bool return_from_exception(uint32_t exc_return, uint32_t branch_pc);
   bool handle_breakpoint(uint32_t pc, RunResult& result);
   bool sleep_until_event();
@@ -167,21 +180,24 @@ class Machine final : public ScsHost {
 
   // ScsHost
   uint64_t now_cycles() override;
-  void itm_write(uint32_t port, uint32_t value, unsigned size_bytes) override;
+  void itm_write(uint32_t port, uint32_t value, unsigned size_bytes, uint64_t cycles) override;
   void reset_requested() override;
   void exceptions_changed() override;
   uint32_t current_exception() override;
 
   // --- hot-path state first ---
   uc_struct* uc_ = nullptr;
-  CachedBlock* current_ = nullptr;       // executing block, retired at the next block hook
-  uint64_t cycles_ = 0;                  // cycles up to the start of current_
-  uint64_t instructions_ = 0;            // including all of current_
-  uint64_t next_check_cycle_ = 0;        // slow checks due at this cycle
+  CachedBlock* current_ = nullptr;  // executing block, retired at the next block hook
+  uint64_t cycles_ = 0;             // cycles up to the start of current_
+  uint64_t instructions_ = 0;       // including all of current_
+  uint64_t next_check_cycle_ = 0;   // slow checks due at this cycle
   uint64_t instruction_limit_ = UINT64_MAX;
   uint32_t blocks_until_clock_check_ = 0;
-  uint32_t precise_pc_ = 0;              // address of the executing instruction, in instrumented blocks
+  uint32_t precise_pc_ = 0;  // address of the executing instruction, in instrumented blocks
+  uint32_t mmio_accesses_in_block_ = 0;  // SCS and peripheral accesses since the block started
+  uint32_t accesses_in_block_ = 0;       // all data accesses (ARMv6-M alignment hook only)
   std::unique_ptr<cpu_models::CoreModel> model_;
+  std::optional<Decoder> decoder_;
   std::unordered_map<uint32_t, CachedBlock> blocks_;
 
   // --- the rest ---
@@ -196,13 +212,13 @@ class Machine final : public ScsHost {
   MachineObserver* observer_ = nullptr;
 
   uint32_t reset_pc_ = 0;
-  uint32_t pc_ = 0;                      // where the next uc_emu_start begins
+  uint32_t pc_ = 0;  // where the next uc_emu_start begins
   std::set<uint32_t> warned_peripherals_;
-  std::vector<int> active_exceptions_;   // nesting stack of exception numbers
+  std::vector<int> active_exceptions_;  // nesting stack of exception numbers
   Request request_ = Request::kNone;
-  int pending_exception_ = 0;            // for kTakeException
-  uint32_t exc_return_ = 0;              // for kExceptionReturn
-  uint64_t partial_instructions_ = 0;    // for kBudgetPartial
+  int pending_exception_ = 0;          // for kTakeException
+  uint32_t exc_return_ = 0;            // for kExceptionReturn
+  uint64_t partial_instructions_ = 0;  // for kBudgetPartial
   StopReason budget_reason_ = StopReason::kInstructionBudget;
   std::optional<StopReason> stop_reason_;
   std::optional<FaultReport> fault_;

@@ -26,10 +26,14 @@ void Nvic::set_priority(int exception, uint8_t priority) {
 
 int Nvic::priority(int exception) const {
   switch (exception) {
-    case 1: return -3;
-    case kNmi: return -2;
-    case kHardFault: return -1;
-    default: return priority_[exception];
+    case 1:
+      return -3;
+    case kNmi:
+      return -2;
+    case kHardFault:
+      return -1;
+    default:
+      return priority_[exception];
   }
 }
 
@@ -62,7 +66,9 @@ void Nvic::activate(int exception) {
   active_[exception] = true;
 }
 
-void Nvic::deactivate(int exception) { active_[exception] = false; }
+void Nvic::deactivate(int exception) {
+  active_[exception] = false;
+}
 
 int Nvic::highest_pending() const {
   int best = 0, best_priority = 1 << 10;

@@ -25,8 +25,8 @@ enum class StopReason {
 const char* stop_reason_name(StopReason reason);
 
 struct FaultReport {
-  std::string kind;     // e.g. "BusFault", "UsageFault", "HardFault"
-  std::string detail;   // e.g. "precise data bus error: read of 4 bytes at 0x60000000"
+  std::string kind;                 // e.g. "BusFault", "UsageFault", "HardFault"
+  std::string detail;               // e.g. "precise data bus error: read of 4 bytes at 0x60000000"
   std::optional<uint32_t> address;  // faulting data or instruction address, when known
   uint32_t pc = 0;
   uint32_t lr = 0;

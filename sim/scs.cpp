@@ -13,11 +13,11 @@ constexpr uint32_t kIctr = 0xE004, kSystCsr = 0xE010, kSystRvr = 0xE014, kSystCv
                    kSystCalib = 0xE01C;
 constexpr uint32_t kIser = 0xE100, kIcer = 0xE180, kIspr = 0xE200, kIcpr = 0xE280, kIabr = 0xE300,
                    kIpr = 0xE400, kIprEnd = 0xE4F0;
-constexpr uint32_t kCpuid = 0xED00, kIcsr = 0xED04, kVtor = 0xED08, kAircr = 0xED0C,
-                   kScr = 0xED10, kCcr = 0xED14, kShpr1 = 0xED18, kShcsr = 0xED24,
-                   kCfsr = 0xED28, kHfsr = 0xED2C, kMmfar = 0xED34, kBfar = 0xED38,
-                   kCpacr = 0xED88, kDhcsr = 0xEDF0, kDemcr = 0xEDFC, kStir = 0xEF00,
-                   kFpccr = 0xEF34, kFpcar = 0xEF38, kFpdscr = 0xEF3C;
+constexpr uint32_t kCpuid = 0xED00, kIcsr = 0xED04, kVtor = 0xED08, kAircr = 0xED0C, kScr = 0xED10,
+                   kCcr = 0xED14, kShpr1 = 0xED18, kShcsr = 0xED24, kCfsr = 0xED28, kHfsr = 0xED2C,
+                   kMmfar = 0xED34, kBfar = 0xED38, kCpacr = 0xED88, kDhcsr = 0xEDF0,
+                   kDemcr = 0xEDFC, kStir = 0xEF00, kFpccr = 0xEF34, kFpcar = 0xEF38,
+                   kFpdscr = 0xEF3C;
 
 constexpr uint32_t kCsrEnable = 1u << 0, kCsrTickint = 1u << 1, kCsrClksource = 1u << 2,
                    kCsrCountflag = 1u << 16;
@@ -41,12 +41,18 @@ bool is_known_unmodelled(uint32_t off) {
 uint32_t cpuid_for(CoreKind kind) {
   // CPUID reset values from each core's TRM (e.g. DDI0439D 4.3.1 for r0p1 M4).
   switch (kind) {
-    case CoreKind::kCortexM0: return 0x410CC200;
-    case CoreKind::kCortexM0Plus: return 0x410CC601;
-    case CoreKind::kCortexM3: return 0x412FC231;
-    case CoreKind::kCortexM4: return 0x410FC241;
-    case CoreKind::kCortexM7: return 0x411FC272;
-    case CoreKind::kCortexM33: return 0x410FD213;
+    case CoreKind::kCortexM0:
+      return 0x410CC200;
+    case CoreKind::kCortexM0Plus:
+      return 0x410CC601;
+    case CoreKind::kCortexM3:
+      return 0x412FC231;
+    case CoreKind::kCortexM4:
+      return 0x410FC241;
+    case CoreKind::kCortexM7:
+      return 0x411FC272;
+    case CoreKind::kCortexM33:
+      return 0x410FD213;
   }
   return 0;
 }
@@ -65,7 +71,7 @@ SystemControlSpace::SystemControlSpace(const CoreConfig& core, uint32_t boot_vto
       ccr_(is_armv6m(core.kind) ? 0x208u : 0x200u) {}
 
 uint32_t SystemControlSpace::read(uint32_t offset, unsigned size_bytes) {
-  const uint32_t word = read_word(offset & ~3u);
+  const uint32_t word = read_word(offset & ~3u, host_.now_cycles());
   const unsigned shift = (offset & 3u) * 8;
   if (size_bytes >= 4) return word;
   return (word >> shift) & ((1u << (size_bytes * 8)) - 1);
@@ -73,13 +79,14 @@ uint32_t SystemControlSpace::read(uint32_t offset, unsigned size_bytes) {
 
 void SystemControlSpace::write(uint32_t offset, unsigned size_bytes, uint32_t value) {
   const unsigned shift = (offset & 3u) * 8;
-  const uint32_t byte_mask = size_bytes >= 4 ? 0xFFFFFFFFu
-                                             : ((1u << (size_bytes * 8)) - 1) << shift;
+  const uint32_t byte_mask =
+      size_bytes >= 4 ? 0xFFFFFFFFu : ((1u << (size_bytes * 8)) - 1) << shift;
+  const uint64_t now = host_.now_cycles();
   if (offset < kItmPortsEnd) {  // stimulus ports take the written size as is
-    host_.itm_write(offset / 4, value, size_bytes);
+    host_.itm_write(offset / 4, value, size_bytes, now);
     return;
   }
-  write_word(offset & ~3u, (value << shift) & byte_mask, byte_mask);
+  write_word(offset & ~3u, (value << shift) & byte_mask, byte_mask, now);
 }
 
 void SystemControlSpace::warn_once(uint32_t offset, const char* what) {
@@ -157,21 +164,22 @@ void SystemControlSpace::record_fault(uint32_t cfsr_bits, uint32_t hfsr_bits,
   }
 }
 
-uint32_t SystemControlSpace::read_word(uint32_t off) {
-  const uint64_t now = host_.now_cycles();
+uint32_t SystemControlSpace::read_word(uint32_t off, uint64_t now) {
   if (off < kItmPortsEnd) return 1;  // FIFO ready
   if (off >= kIser && off < kIser + 0x40) {
     uint32_t v = 0;
-    for (int b = 0; b < 32; ++b) v |= uint32_t(nvic_.is_enabled(16 + int(off - kIser) * 8 + b)) << b;
+    for (int b = 0; b < 32; ++b)
+      v |= uint32_t(nvic_.is_enabled(16 + int(off - kIser) * 8 + b)) << b;
     return v;
   }
-  if (off >= kIcer && off < kIcer + 0x40) return read_word(off - kIcer + kIser);
+  if (off >= kIcer && off < kIcer + 0x40) return read_word(off - kIcer + kIser, now);
   if (off >= kIspr && off < kIspr + 0x40) {
     uint32_t v = 0;
-    for (int b = 0; b < 32; ++b) v |= uint32_t(nvic_.is_pending(16 + int(off - kIspr) * 8 + b)) << b;
+    for (int b = 0; b < 32; ++b)
+      v |= uint32_t(nvic_.is_pending(16 + int(off - kIspr) * 8 + b)) << b;
     return v;
   }
-  if (off >= kIcpr && off < kIcpr + 0x40) return read_word(off - kIcpr + kIspr);
+  if (off >= kIcpr && off < kIcpr + 0x40) return read_word(off - kIcpr + kIspr, now);
   if (off >= kIabr && off < kIabr + 0x40) {
     uint32_t v = 0;
     for (int b = 0; b < 32; ++b) v |= uint32_t(nvic_.is_active(16 + int(off - kIabr) * 8 + b)) << b;
@@ -184,9 +192,12 @@ uint32_t SystemControlSpace::read_word(uint32_t off) {
     return v;
   }
   switch (off) {
-    case kItmTer: return itm_ter_;
-    case kItmTpr: return itm_tpr_;
-    case kItmTcr: return itm_tcr_;
+    case kItmTer:
+      return itm_ter_;
+    case kItmTpr:
+      return itm_tpr_;
+    case kItmTcr:
+      return itm_tcr_;
     case kDwtCtrl:
       // NUMCOMP = 4 on ARMv7-M; ARMv6-M has no cycle counter (NOCYCCNT, DDI0419E C1.8.2).
       return is_armv6m(core_.kind) ? (2u << 28) | (1u << 25) | dwt_ctrl_ : (4u << 28) | dwt_ctrl_;
@@ -196,17 +207,22 @@ uint32_t SystemControlSpace::read_word(uint32_t off) {
         return 0;
       }
       return cyccnt(now);
-    case kIctr: return 7;  // 256 interrupt lines
+    case kIctr:
+      return 7;  // 256 interrupt lines
     case kSystCsr: {
       advance_systick(now);
       const uint32_t v = systick_csr_;
       systick_csr_ &= ~kCsrCountflag;  // COUNTFLAG clears on read
       return v;
     }
-    case kSystRvr: return systick_rvr_;
-    case kSystCvr: return systick_current(now);
-    case kSystCalib: return 0xC0000000;  // NOREF, SKEW: no calibration value
-    case kCpuid: return cpuid_for(core_.kind);
+    case kSystRvr:
+      return systick_rvr_;
+    case kSystCvr:
+      return systick_current(now);
+    case kSystCalib:
+      return 0xC0000000;  // NOREF, SKEW: no calibration value
+    case kCpuid:
+      return cpuid_for(core_.kind);
     case kIcsr: {
       const uint32_t pending = static_cast<uint32_t>(nvic_.highest_pending());
       uint32_t v = (host_.current_exception() & 0x1FF) | (pending & 0x1FF) << 12;
@@ -216,29 +232,44 @@ uint32_t SystemControlSpace::read_word(uint32_t off) {
       if (nvic_.is_pending(Nvic::kNmi)) v |= 1u << 31;
       return v;
     }
-    case kVtor: return vtor_;
-    case kAircr: return 0xFA050000u | (aircr_prigroup_ << 8);
-    case kScr: return scr_;
-    case kCcr: return ccr_;
-    case kShcsr: return shcsr_;
-    case kCfsr: return cfsr_;
-    case kHfsr: return hfsr_;
-    case kMmfar: return mmfar_;
-    case kBfar: return bfar_;
-    case kCpacr: return core_.fpu == FpuKind::kNone ? 0 : cpacr_;
-    case kDhcsr: return 1;  // C_DEBUGEN: a debugger (tinysim) is attached, semihosting works
-    case kDemcr: return demcr_;
-    case kFpccr: return fpccr_;
-    case kFpcar: return fpcar_;
-    case kFpdscr: return fpdscr_;
-    default: break;
+    case kVtor:
+      return vtor_;
+    case kAircr:
+      return 0xFA050000u | (aircr_prigroup_ << 8);
+    case kScr:
+      return scr_;
+    case kCcr:
+      return ccr_;
+    case kShcsr:
+      return shcsr_;
+    case kCfsr:
+      return cfsr_;
+    case kHfsr:
+      return hfsr_;
+    case kMmfar:
+      return mmfar_;
+    case kBfar:
+      return bfar_;
+    case kCpacr:
+      return core_.fpu == FpuKind::kNone ? 0 : cpacr_;
+    case kDhcsr:
+      return 1;  // C_DEBUGEN: a debugger (tinysim) is attached, semihosting works
+    case kDemcr:
+      return demcr_;
+    case kFpccr:
+      return fpccr_;
+    case kFpcar:
+      return fpcar_;
+    case kFpdscr:
+      return fpdscr_;
+    default:
+      break;
   }
   if (!is_known_unmodelled(off)) warn_once(off, "core peripheral register");
   return 0;
 }
 
-void SystemControlSpace::write_word(uint32_t off, uint32_t value, uint32_t mask) {
-  const uint64_t now = host_.now_cycles();
+void SystemControlSpace::write_word(uint32_t off, uint32_t value, uint32_t mask, uint64_t now) {
   auto merge = [&](uint32_t old) { return (old & ~mask) | (value & mask); };
   if (off >= kIser && off < kIser + 0x40) {
     for (int b = 0; b < 32; ++b) {
@@ -275,9 +306,15 @@ void SystemControlSpace::write_word(uint32_t off, uint32_t value, uint32_t mask)
     return;
   }
   switch (off) {
-    case kItmTer: itm_ter_ = merge(itm_ter_); return;
-    case kItmTpr: itm_tpr_ = merge(itm_tpr_); return;
-    case kItmTcr: itm_tcr_ = merge(itm_tcr_); return;
+    case kItmTer:
+      itm_ter_ = merge(itm_ter_);
+      return;
+    case kItmTpr:
+      itm_tpr_ = merge(itm_tpr_);
+      return;
+    case kItmTcr:
+      itm_tcr_ = merge(itm_tcr_);
+      return;
     case kDwtCtrl:
     case kDemcr: {
       const uint32_t current = cyccnt(now);
@@ -322,30 +359,53 @@ void SystemControlSpace::write_word(uint32_t off, uint32_t value, uint32_t mask)
       if (value & (1u << 25)) nvic_.set_pending(Nvic::kSysTick, false);
       host_.exceptions_changed();
       return;
-    case kVtor: vtor_ = merge(vtor_) & ~0x7Fu; return;
+    case kVtor:
+      vtor_ = merge(vtor_) & ~0x7Fu;
+      return;
     case kAircr:
       if ((value >> 16) != 0x05FA) return;  // writes without VECTKEY are ignored
       aircr_prigroup_ = (value >> 8) & 7u;
       if (value & ((1u << 2) | (1u << 0))) host_.reset_requested();  // SYSRESETREQ, VECTRESET
       return;
-    case kScr: scr_ = merge(scr_) & 0x16u; return;
+    case kScr:
+      scr_ = merge(scr_) & 0x16u;
+      return;
     case kCcr:
       if (!is_armv6m(core_.kind)) ccr_ = merge(ccr_) | 0x200u;  // ARMv6-M CCR is read-only
       return;
-    case kShcsr: shcsr_ = merge(shcsr_); return;
-    case kCfsr: cfsr_ &= ~(value & mask); return;  // write one to clear
-    case kHfsr: hfsr_ &= ~(value & mask); return;
-    case kMmfar: mmfar_ = merge(mmfar_); return;
-    case kBfar: bfar_ = merge(bfar_); return;
-    case kCpacr: cpacr_ = merge(cpacr_); return;
+    case kShcsr:
+      shcsr_ = merge(shcsr_);
+      return;
+    case kCfsr:
+      cfsr_ &= ~(value & mask);
+      return;  // write one to clear
+    case kHfsr:
+      hfsr_ &= ~(value & mask);
+      return;
+    case kMmfar:
+      mmfar_ = merge(mmfar_);
+      return;
+    case kBfar:
+      bfar_ = merge(bfar_);
+      return;
+    case kCpacr:
+      cpacr_ = merge(cpacr_);
+      return;
     case kStir:
       nvic_.set_pending(16 + int(value & 0x1FF), true);
       host_.exceptions_changed();
       return;
-    case kFpccr: fpccr_ = merge(fpccr_); return;
-    case kFpcar: fpcar_ = merge(fpcar_); return;
-    case kFpdscr: fpdscr_ = merge(fpdscr_); return;
-    default: break;
+    case kFpccr:
+      fpccr_ = merge(fpccr_);
+      return;
+    case kFpcar:
+      fpcar_ = merge(fpcar_);
+      return;
+    case kFpdscr:
+      fpdscr_ = merge(fpdscr_);
+      return;
+    default:
+      break;
   }
   if (!is_known_unmodelled(off)) warn_once(off, "core peripheral register");
 }

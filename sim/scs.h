@@ -24,10 +24,12 @@ namespace tinysim::sim {
 class ScsHost {
  public:
   virtual ~ScsHost() = default;
-  // Core cycles executed so far, as precise as the machine can tell mid-block.
+  // Core cycles executed so far, as precise as the machine can tell mid-block. Called exactly
+  // once per memory-mapped access (the machine counts accesses to tell which instruction of a
+  // block made it).
   virtual uint64_t now_cycles() = 0;
-  // A write to ITM stimulus port `port` of `size_bytes` bytes.
-  virtual void itm_write(uint32_t port, uint32_t value, unsigned size_bytes) = 0;
+  // A write to ITM stimulus port `port` of `size_bytes` bytes at core cycle `cycles`.
+  virtual void itm_write(uint32_t port, uint32_t value, unsigned size_bytes, uint64_t cycles) = 0;
   // AIRCR.SYSRESETREQ was written with the right key.
   virtual void reset_requested() = 0;
   // Something that can change which exception is taken next (pending, enable, priority,
@@ -58,6 +60,8 @@ class SystemControlSpace {
   bool div0_trap() const { return ccr_ & (1u << 4); }
   bool unaligned_trap() const { return ccr_ & (1u << 3); }
   bool sleep_on_exit() const { return scr_ & (1u << 1); }
+  // FPCCR.LSPEN: lazy FP context stacking (on at reset).
+  bool lazy_fp_stacking() const { return fpccr_ & (1u << 30); }
 
   // Cycle at which SysTick next reaches zero, or UINT64_MAX when it is stopped.
   uint64_t next_systick_event() const { return systick_next_event_; }
@@ -70,8 +74,8 @@ class SystemControlSpace {
   uint32_t hfsr() const { return hfsr_; }
 
  private:
-  uint32_t read_word(uint32_t offset);
-  void write_word(uint32_t offset, uint32_t value, uint32_t byte_mask);
+  uint32_t read_word(uint32_t offset, uint64_t now);
+  void write_word(uint32_t offset, uint32_t value, uint32_t byte_mask, uint64_t now);
   void warn_once(uint32_t offset, const char* what);
   uint32_t systick_current(uint64_t now) const;
   void systick_reschedule(uint64_t now, uint32_t current);
@@ -89,13 +93,13 @@ class SystemControlSpace {
   uint32_t itm_tpr_ = 0;
   // DWT and CoreDebug
   uint32_t dwt_ctrl_ = 0;
-  uint32_t cyccnt_base_ = 0;       // CYCCNT value at cyccnt_since_
+  uint32_t cyccnt_base_ = 0;  // CYCCNT value at cyccnt_since_
   uint64_t cyccnt_since_ = 0;
   uint32_t demcr_ = 0;
   // SysTick
   uint32_t systick_csr_ = 0;
   uint32_t systick_rvr_ = 0;
-  uint32_t systick_cvr_ = 0;        // value at systick_since_ while running
+  uint32_t systick_cvr_ = 0;  // value at systick_since_ while running
   uint64_t systick_since_ = 0;
   uint64_t systick_next_event_ = UINT64_MAX;
   uint32_t systick_external_divider_;

@@ -9,10 +9,29 @@ namespace tinysim::sim {
 namespace {
 
 enum Op : uint32_t {
-  kOpen = 0x01, kClose = 0x02, kWriteC = 0x03, kWrite0 = 0x04, kWrite = 0x05, kRead = 0x06,
-  kReadC = 0x07, kIsError = 0x08, kIsTty = 0x09, kSeek = 0x0A, kFlen = 0x0C, kTmpNam = 0x0D,
-  kRemove = 0x0E, kRename = 0x0F, kClock = 0x10, kTime = 0x11, kSystem = 0x12, kErrno = 0x13,
-  kGetCmdline = 0x15, kHeapInfo = 0x16, kExit = 0x18, kExitExtended = 0x20, kElapsed = 0x30,
+  kOpen = 0x01,
+  kClose = 0x02,
+  kWriteC = 0x03,
+  kWrite0 = 0x04,
+  kWrite = 0x05,
+  kRead = 0x06,
+  kReadC = 0x07,
+  kIsError = 0x08,
+  kIsTty = 0x09,
+  kSeek = 0x0A,
+  kFlen = 0x0C,
+  kTmpNam = 0x0D,
+  kRemove = 0x0E,
+  kRename = 0x0F,
+  kClock = 0x10,
+  kTime = 0x11,
+  kSystem = 0x12,
+  kErrno = 0x13,
+  kGetCmdline = 0x15,
+  kHeapInfo = 0x16,
+  kExit = 0x18,
+  kExitExtended = 0x20,
+  kElapsed = 0x30,
   kTickFreq = 0x31,
 };
 
@@ -28,15 +47,18 @@ constexpr size_t kMaxWrite0 = 1 << 20;
 
 std::string exit_reason_name(uint32_t reason) {
   // Reason codes: semihosting v2.0, 5.5.2 (hardware vectors 0x200xx, software 0x2002x).
-  static const char* const kHardware[] = {"BranchThroughZero", "UndefinedInstr",
-                                          "SoftwareInterrupt", "PrefetchAbort",
-                                          "DataAbort",         "AddressException",
-                                          "IRQ",               "FIQ"};
-  static const char* const kSoftware[] = {"BreakPoint",         "WatchPoint",
-                                          "StepComplete",       "RunTimeErrorUnknown",
-                                          "InternalError",      "UserInterruption",
-                                          "ApplicationExit",    "StackOverflow",
-                                          "DivisionByZero",     "OSSpecific"};
+  static const char* const kHardware[] = {"BranchThroughZero",
+                                          "UndefinedInstr",
+                                          "SoftwareInterrupt",
+                                          "PrefetchAbort",
+                                          "DataAbort",
+                                          "AddressException",
+                                          "IRQ",
+                                          "FIQ"};
+  static const char* const kSoftware[] = {
+      "BreakPoint",     "WatchPoint",       "StepComplete",    "RunTimeErrorUnknown",
+      "InternalError",  "UserInterruption", "ApplicationExit", "StackOverflow",
+      "DivisionByZero", "OSSpecific"};
   if (reason >= 0x20000 && reason < 0x20008) {
     return std::string("ADP_Stopped_") + kHardware[reason - 0x20000];
   }
@@ -103,7 +125,9 @@ SemihostingResult Semihosting::call(uc_struct* uc, uint32_t op, uint32_t param, 
       }
       return result;
     }
-    case kClose: result.r0 = param >= kStdin && param <= kFeatures ? 0 : kFail; return result;
+    case kClose:
+      result.r0 = param >= kStdin && param <= kFeatures ? 0 : kFail;
+      return result;
     case kWriteC: {
       char c;
       if (uc_mem_read(uc, param, &c, 1) != UC_ERR_OK) return fail(kEfault);
@@ -147,9 +171,14 @@ SemihostingResult Semihosting::call(uc_struct* uc, uint32_t op, uint32_t param, 
       result.r0 = args[2];  // stdin: end of file, nothing read
       return result;
     }
-    case kReadC: return fail(kEbadf);
-    case kIsError: result.r0 = static_cast<int32_t>(param) < 0 ? 1 : 0; return result;
-    case kIsTty: result.r0 = param >= kStdin && param <= kStderr ? 1 : 0; return result;
+    case kReadC:
+      return fail(kEbadf);
+    case kIsError:
+      result.r0 = static_cast<int32_t>(param) < 0 ? 1 : 0;
+      return result;
+    case kIsTty:
+      result.r0 = param >= kStdin && param <= kStderr ? 1 : 0;
+      return result;
     case kSeek:
       if (!read_words(uc, param, args, 2)) return fail(kEfault);
       if (args[0] != kFeatures || args[1] > sizeof kFeatureBytes) return fail(kEbadf);
@@ -167,9 +196,15 @@ SemihostingResult Semihosting::call(uc_struct* uc, uint32_t op, uint32_t param, 
       return fail(kEacces, fmt::format("semihosting operation 0x{:02x} refused: the firmware has "
                                        "no access to host files or commands",
                                        op));
-    case kClock: result.r0 = static_cast<uint32_t>(cycles * 100 / clock_hz_); return result;
-    case kTime: result.r0 = static_cast<uint32_t>(cycles / clock_hz_); return result;
-    case kErrno: result.r0 = errno_; return result;
+    case kClock:
+      result.r0 = static_cast<uint32_t>(cycles * 100 / clock_hz_);
+      return result;
+    case kTime:
+      result.r0 = static_cast<uint32_t>(cycles / clock_hz_);
+      return result;
+    case kErrno:
+      result.r0 = errno_;
+      return result;
     case kGetCmdline: {
       if (!read_words(uc, param, args, 2)) return fail(kEfault);
       if (command_line_.size() + 1 > args[1]) return fail(kEfault);
@@ -205,7 +240,9 @@ SemihostingResult Semihosting::call(uc_struct* uc, uint32_t op, uint32_t param, 
       result.r0 = 0;
       return result;
     }
-    case kTickFreq: result.r0 = static_cast<uint32_t>(clock_hz_); return result;
+    case kTickFreq:
+      result.r0 = static_cast<uint32_t>(clock_hz_);
+      return result;
     default:
       return fail(kEacces, fmt::format("semihosting operation 0x{:02x} is not supported", op));
   }

@@ -20,8 +20,8 @@ using ConsoleSink = std::function<void(int stream, std::string_view text)>;
 
 struct SemihostingResult {
   uint32_t r0 = 0;
-  std::optional<int> exit_code;      // set when the firmware asked to end the run
-  std::string exit_reason;           // e.g. "ADP_Stopped_ApplicationExit"
+  std::optional<int> exit_code;  // set when the firmware asked to end the run
+  std::string exit_reason;       // e.g. "ADP_Stopped_ApplicationExit"
   std::optional<std::string> warning;
 };
 

@@ -37,7 +37,9 @@ Result tinysim(const std::string& args) {
   return r;
 }
 
-std::string fw(const std::string& name) { return std::string(TINYSIM_FIRMWARE_DIR) + "/" + name; }
+std::string fw(const std::string& name) {
+  return std::string(TINYSIM_FIRMWARE_DIR) + "/" + name;
+}
 
 TEST(Cli, RunsTheDefaultWorkloadOnTheDefaultBoard) {
   const Result r = tinysim("run " + fw("hello-cortex-m4f.elf"));
@@ -102,7 +104,7 @@ TEST(Cli, JsonReportFollowsTheDocumentedSchema) {
   EXPECT_EQ(doc["fault"]["address"], 0x70000000u);
   EXPECT_EQ(doc["fault"]["r"].size(), 13u);
   EXPECT_GT(doc["counts"]["instructions"].get<uint64_t>(), 0u);
-  EXPECT_EQ(doc["counts"]["instructions"], doc["counts"]["cycles"]);
+  EXPECT_GE(doc["counts"]["cycles"].get<uint64_t>(), doc["counts"]["instructions"].get<uint64_t>());
   EXPECT_TRUE(doc["time"]["host_seconds"].is_number());
   std::filesystem::remove(path);
 }

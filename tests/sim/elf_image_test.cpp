@@ -29,7 +29,8 @@ class TempFile {
     path_ = std::filesystem::temp_directory_path() /
             ("tinysim-elf-test-" + std::to_string(counter_++) + ".elf");
     std::ofstream out(path_, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
   }
   ~TempFile() { std::filesystem::remove(path_); }
   std::string path() const { return path_.string(); }
@@ -42,8 +43,7 @@ class TempFile {
 void expect_invalid(const StatusOr<Image>& image, const std::string& fragment) {
   ASSERT_FALSE(image.is_ok());
   EXPECT_EQ(image.status().code(), StatusCode::kInvalidFirmware);
-  EXPECT_NE(image.status().message().find(fragment), std::string::npos)
-      << image.status().message();
+  EXPECT_NE(image.status().message().find(fragment), std::string::npos) << image.status().message();
 }
 
 TEST(ElfImage, LoadsFirmwareWithAttributesAndSymbols) {
@@ -60,9 +60,9 @@ TEST(ElfImage, LoadsFirmwareWithAttributesAndSymbols) {
 
 TEST(ElfImage, ReadsArchitectureOfEachVariant) {
   const std::pair<const char*, const char*> expected[] = {
-      {"cortex-m0", "ARMv6S-M"},       {"cortex-m0plus", "ARMv6S-M"}, {"cortex-m3", "ARMv7-M"},
-      {"cortex-m4f", "ARMv7E-M"},      {"cortex-m7f", "ARMv7E-M"},
-      {"cortex-m33f", "ARMv8-M.mainline"}};
+      {"cortex-m0", "ARMv6S-M"},  {"cortex-m0plus", "ARMv6S-M"},
+      {"cortex-m3", "ARMv7-M"},   {"cortex-m4f", "ARMv7E-M"},
+      {"cortex-m7f", "ARMv7E-M"}, {"cortex-m33f", "ARMv8-M.mainline"}};
   for (const auto& [variant, arch] : expected) {
     auto image = Image::load(firmware("hello", variant));
     ASSERT_TRUE(image.is_ok()) << image.status().message();
@@ -70,7 +70,9 @@ TEST(ElfImage, ReadsArchitectureOfEachVariant) {
   }
 }
 
-TEST(ElfImage, MissingFile) { expect_invalid(Image::load("/nonexistent/fw.elf"), "no such file"); }
+TEST(ElfImage, MissingFile) {
+  expect_invalid(Image::load("/nonexistent/fw.elf"), "no such file");
+}
 
 TEST(ElfImage, RandomBytes) {
   std::mt19937 rng(1);

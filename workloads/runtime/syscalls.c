@@ -16,7 +16,7 @@ int _write(int fd, const char* buf, int len) {
     return -1;
   }
   if (console_handle < 0) {
-    const uint32_t open_args[3] = {(uint32_t)(uintptr_t)":tt", 4 /* "w" */, 3};
+    const uint32_t open_args[3] = {(uint32_t)(uintptr_t) ":tt", 4 /* "w" */, 3};
     console_handle = ts_semihost(TS_SYS_OPEN, open_args);
   }
   const uint32_t args[3] = {(uint32_t)console_handle, (uint32_t)(uintptr_t)buf, (uint32_t)len};
@@ -49,14 +49,20 @@ int _fstat(int fd, struct stat* st) {
   st->st_mode = S_IFCHR;
   return 0;
 }
-int _isatty(int fd) { return fd >= 0 && fd <= 2; }
+int _isatty(int fd) {
+  return fd >= 0 && fd <= 2;
+}
 int _lseek(int fd, int offset, int whence) {
   (void)fd, (void)offset, (void)whence;
   return 0;
 }
-void _exit(int code) { ts_exit(code); }
+void _exit(int code) {
+  ts_exit(code);
+}
 int _kill(int pid, int sig) {
   (void)pid;
   ts_exit(128 + sig);
 }
-int _getpid(void) { return 1; }
+int _getpid(void) {
+  return 1;
+}

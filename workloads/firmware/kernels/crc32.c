@@ -26,7 +26,7 @@ int main(void) {
   }
   uint32_t crc = 0;
   for (int r = 0; r < repeats; ++r) {
-    buffer[r % sizeof buffer] ^= (uint8_t)crc;  /* each pass depends on the previous one */
+    buffer[r % sizeof buffer] ^= (uint8_t)crc; /* each pass depends on the previous one */
     crc = crc32(buffer, sizeof buffer);
   }
   printf("crc32 %08lx\n", (unsigned long)crc);

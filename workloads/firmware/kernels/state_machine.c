@@ -1,5 +1,6 @@
 /* Classic kernel: a branchy state machine (a tokenizer for a tiny expression language run over
- * generated text). Data-dependent branches and a switch (table branch on ARMv7-M). Prints counts. */
+ * generated text). Data-dependent branches and a switch (table branch on ARMv7-M). Prints counts.
+ */
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,11 +26,21 @@ __attribute__((noinline)) static void tokenize(const char* s, uint32_t counts[5]
     }
     if (next != st || next == kOperator) {
       switch (next) {
-        case kNumber: ++counts[1]; break;
-        case kIdent: ++counts[2]; break;
-        case kOperator: ++counts[3]; break;
-        case kSpace: ++counts[4]; break;
-        default: ++counts[0]; break;
+        case kNumber:
+          ++counts[1];
+          break;
+        case kIdent:
+          ++counts[2];
+          break;
+        case kOperator:
+          ++counts[3];
+          break;
+        case kSpace:
+          ++counts[4];
+          break;
+        default:
+          ++counts[0];
+          break;
       }
     }
     st = next;

@@ -24,8 +24,8 @@ static uint32_t measure(void) {
 }
 
 int main(void) {
-  DEMCR |= 1u << 24;   /* TRCENA */
-  DWT_CTRL |= 1u;      /* CYCCNTENA */
+  DEMCR |= 1u << 24; /* TRCENA */
+  DWT_CTRL |= 1u;    /* CYCCNTENA */
   measure();
   printf("cyccnt delta %lu\n", (unsigned long)measure());
   return 0;

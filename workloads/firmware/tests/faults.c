@@ -5,8 +5,12 @@
 
 #define SCB_CCR (*(volatile uint32_t*)0xE000ED14u)
 
-__attribute__((noinline)) static uint32_t load(volatile uint32_t* p) { return *p; }
-__attribute__((noinline)) static void store(volatile uint32_t* p, uint32_t v) { *p = v; }
+__attribute__((noinline)) static uint32_t load(volatile uint32_t* p) {
+  return *p;
+}
+__attribute__((noinline)) static void store(volatile uint32_t* p, uint32_t v) {
+  *p = v;
+}
 
 int main(void) {
   const char* kind = test_cmdline();
@@ -44,7 +48,7 @@ int main(void) {
     }
   }
   if (test_streq(kind, "refused-open")) {
-    const uint32_t args[3] = {(uint32_t)(uintptr_t)"/etc/passwd", 0, 11};
+    const uint32_t args[3] = {(uint32_t)(uintptr_t) "/etc/passwd", 0, 11};
     return ts_semihost(0x01, args) == -1 ? 0 : 1;
   }
   if (test_streq(kind, "peripheral")) {

@@ -3,7 +3,6 @@
  * Exits 0 when both calls returned number + argument and SP stayed on the right stack. */
 #include <stdint.h>
 
-
 __attribute__((naked)) void SVC_Handler(void) {
   __asm__ volatile(
       ".syntax unified\n\t"
@@ -16,8 +15,8 @@ __attribute__((naked)) void SVC_Handler(void) {
       "1: mrs r0, msp\n"
       "2: ldr r1, [r0, #24]\n\t" /* stacked PC: the instruction after SVC */
       "subs r1, r1, #2\n\t"
-      "ldrb r1, [r1]\n\t"        /* the SVC immediate */
-      "ldr r2, [r0]\n\t"         /* stacked r0 */
+      "ldrb r1, [r1]\n\t" /* the SVC immediate */
+      "ldr r2, [r0]\n\t"  /* stacked r0 */
       "adds r2, r2, r1\n\t"
       "str r2, [r0]\n\t"
       "bx lr\n");

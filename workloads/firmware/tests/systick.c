@@ -9,7 +9,9 @@
 
 static volatile uint32_t ticks;
 
-void SysTick_Handler(void) { ++ticks; }
+void SysTick_Handler(void) {
+  ++ticks;
+}
 
 static void delay_ticks(uint32_t n) {
   const uint32_t start = ticks;
@@ -18,9 +20,9 @@ static void delay_ticks(uint32_t n) {
 }
 
 int main(void) {
-  SYST_RVR = 999;  /* period: 1000 core cycles */
+  SYST_RVR = 999; /* period: 1000 core cycles */
   SYST_CVR = 0;
-  SYST_CSR = 7;    /* ENABLE | TICKINT | CLKSOURCE = core clock */
+  SYST_CSR = 7; /* ENABLE | TICKINT | CLKSOURCE = core clock */
   while (ticks < 5) __asm__ volatile("wfi");
   delay_ticks(5);
   SYST_CSR = 0;

@@ -28,23 +28,23 @@ struct tinysim_op_info {
   uint16_t version; /* TINYSIM_OP_INFO_VERSION */
   uint16_t index;   /* the value the markers store */
   uint32_t reserved;
-  uint64_t macs;  /* multiply-accumulates of one execution; 0 when unknown */
-  char kind[24];  /* operator kind, e.g. "CONV_2D" (TFLite builtin names for imported models) */
-  char name[40];  /* operator name as the user should see it, NUL-terminated */
+  uint64_t macs; /* multiply-accumulates of one execution; 0 when unknown */
+  char kind[24]; /* operator kind, e.g. "CONV_2D" (TFLite builtin names for imported models) */
+  char name[40]; /* operator name as the user should see it, NUL-terminated */
 };
 
 #if TINYSIM_MARKERS
 
-#define TINYSIM_OP_BEGIN(index)                                                           \
-  (*(volatile uint32_t*)TINYSIM_ITM_PORT_ADDRESS(TINYSIM_MARKER_PORT_BEGIN) = \
-       (uint32_t)(index))
+#define TINYSIM_OP_BEGIN(index) \
+  (*(volatile uint32_t*)TINYSIM_ITM_PORT_ADDRESS(TINYSIM_MARKER_PORT_BEGIN) = (uint32_t)(index))
 #define TINYSIM_OP_END(index) \
   (*(volatile uint32_t*)TINYSIM_ITM_PORT_ADDRESS(TINYSIM_MARKER_PORT_END) = (uint32_t)(index))
 
 /* Declares the table entry of operator `index` at file scope. */
-#define TINYSIM_OP_INFO(ident, index, kind, name, macs)                              \
-  __attribute__((section(".tinysim_ops"), used, aligned(8))) static const struct   \
-      tinysim_op_info ident = {TINYSIM_OP_INFO_VERSION, (index), 0u, (macs), kind, name}
+#define TINYSIM_OP_INFO(ident, index, kind, name, macs)                     \
+  __attribute__((section(".tinysim_ops"), used,                             \
+                 aligned(8))) static const struct tinysim_op_info ident = { \
+      TINYSIM_OP_INFO_VERSION, (index), 0u, (macs), kind, name}
 
 #else
 
