@@ -387,10 +387,7 @@ void Machine::decode_block(uint32_t address, uint32_t size, CachedBlock& block) 
 }
 
 void Machine::on_block(uint32_t address, uint32_t size) {
-  if (current_) {
-    cycles_ += model_->retire_block(current_->timing, address);
-    current_ = nullptr;
-  }
+  if (current_) retire_current(address);
   CachedBlock& block = lookup_block(address, size);
   if (cycles_ >= next_check_cycle_ ||
       instructions_ + block.timing.instruction_count > instruction_limit_ || block.attention ||
@@ -768,11 +765,14 @@ RunResult Machine::run(const RunOptions& options) {
       case Request::kBudgetPartial: {
         // Unicorn ran `partial_instructions_` of the block; the budget is spent.
         if (current_) {
-          cycles_ += current_->timing.prefix_cycles.empty()
-                         ? partial_instructions_
-                         : (partial_instructions_ < current_->timing.prefix_cycles.size()
-                                ? current_->timing.prefix_cycles[partial_instructions_]
-                                : current_->timing.static_cycles);
+          const uint64_t cycles = partial_instructions_ < current_->timing.prefix_cycles.size()
+                                      ? current_->timing.prefix_cycles[partial_instructions_]
+                                      : current_->timing.static_cycles;
+          if (observer_) {
+            notify_block(*current_, pc, cycles_, cycles,
+                         static_cast<uint32_t>(partial_instructions_));
+          }
+          cycles_ += cycles;
           instructions_ -= current_->timing.instruction_count - partial_instructions_;
           current_ = nullptr;
         }
@@ -800,8 +800,33 @@ RunResult Machine::run(const RunOptions& options) {
 
 void Machine::retire_current(uint32_t next_address) {
   if (!current_) return;
-  cycles_ += model_->retire_block(current_->timing, next_address);
+  const uint64_t cycles = model_->retire_block(current_->timing, next_address);
+  if (observer_) [[unlikely]] {
+    notify_block(*current_, next_address, cycles_, cycles, current_->timing.instruction_count);
+  }
+  cycles_ += cycles;
   current_ = nullptr;
+}
+
+void Machine::notify_block(const CachedBlock& block, uint32_t next_address, uint64_t start_cycle,
+                           uint64_t cycles, uint32_t instructions) {
+  RetiredBlock r;
+  r.start_address = block.timing.start_address;
+  r.end_address = block.timing.end_address;
+  r.next_address = next_address;
+  r.instructions = instructions;
+  r.start_cycle = start_cycle;
+  r.cycles = cycles;
+  r.insns = block.insns;
+  observer_->on_block(r);
+}
+
+bool Machine::read_memory(uint32_t address, void* out, size_t size) const {
+  return uc_mem_read(uc_, address, out, size) == UC_ERR_OK;
+}
+
+bool Machine::write_memory(uint32_t address, const void* data, size_t size) {
+  return uc_mem_write(uc_, address, data, size) == UC_ERR_OK;
 }
 
 void Machine::retire_partial(uint32_t faulting_pc) {
@@ -810,12 +835,15 @@ void Machine::retire_partial(uint32_t faulting_pc) {
   size_t index = 0;
   while (index < current_->insns.size() && current_->insns[index].address != faulting_pc) ++index;
   if (index < current_->insns.size()) {
-    cycles_ += current_->timing.prefix_cycles[index];
+    const uint64_t cycles = current_->timing.prefix_cycles[index];
+    if (observer_)
+      notify_block(*current_, faulting_pc, cycles_, cycles, static_cast<uint32_t>(index));
+    cycles_ += cycles;
     instructions_ -= current_->insns.size() - index;
+    current_ = nullptr;
   } else {
-    cycles_ += model_->retire_block(current_->timing, faulting_pc);
+    retire_current(faulting_pc);
   }
-  current_ = nullptr;
 }
 
 void Machine::instrument(CachedBlock& block) {
@@ -946,6 +974,7 @@ bool Machine::enter_exception(int exception, uint32_t return_address, bool tail_
   scs_->nvic().activate(exception);
   active_exceptions_.push_back(exception);
   ++exceptions_taken_;
+  if (observer_) observer_->on_exception_entry(exception, return_address, cycles_);
   pc_ = vector & ~1u;
   // Latency from the core model; an FP frame costs more only when stacked eagerly.
   const cpu_models::ExceptionTiming& t = model_->exception_timing();
@@ -1007,6 +1036,7 @@ bool Machine::return_from_exception(uint32_t exc_return, uint32_t branch_pc) {
   }
   pc_ = words[6] & ~1u;
   exceptions_changed();
+  if (observer_) observer_->on_exception_return(exception, pc_, cycles_);
   return true;
 }
 

@@ -25,6 +25,7 @@
 #include "sim/board.h"
 #include "sim/decoder.h"
 #include "sim/elf_image.h"
+#include "sim/execution_observer.h"
 #include "sim/run_result.h"
 #include "sim/scs.h"
 #include "sim/semihosting.h"
@@ -63,14 +64,6 @@ struct RunOptions {
   double timeout_seconds = 0;  // stop after this much host time; 0 = no limit
 };
 
-// Receives events the profiler needs. Called on the simulation thread; must not throw.
-class MachineObserver {
- public:
-  virtual ~MachineObserver() = default;
-  // A write to ITM stimulus port `port` > 0 (port 0 is the console), at core cycle `cycles`.
-  virtual void on_itm_write(uint32_t port, uint32_t value, uint64_t cycles) = 0;
-};
-
 class Machine final : public ScsHost {
  public:
   // Checks that `image` runs on `board` (architecture, FPU, memory map, vector table) and
@@ -85,7 +78,13 @@ class Machine final : public ScsHost {
   void set_console(ConsoleSink console);
   // Non-fatal problems (an unmodelled peripheral, a refused semihosting call). Default: discarded.
   void set_warning_sink(std::function<void(const std::string&)> sink);
-  void set_observer(MachineObserver* observer) { observer_ = observer; }
+  // Receives execution events (the profiler). Not owned; nullptr (the default) for none. Set
+  // before run().
+  void set_observer(ExecutionObserver* observer) { observer_ = observer; }
+  // Copies simulated memory (any mapped region, including flash and SRAM); false when part of
+  // [address, address + size) is not mapped. For observers between blocks, e.g. stack painting.
+  bool read_memory(uint32_t address, void* out, size_t size) const;
+  bool write_memory(uint32_t address, const void* data, size_t size);
 
   // Runs from the current state until the firmware exits, faults, or a limit is reached.
   RunResult run(const RunOptions& options);
@@ -159,6 +158,9 @@ class Machine final : public ScsHost {
   void request(Request r);
   void stop_with(StopReason reason);
   void retire_current(uint32_t next_address);
+  // Tells the observer about a retired block (cold path of the block hook).
+  void notify_block(const CachedBlock& block, uint32_t next_address, uint64_t start_cycle,
+                    uint64_t cycles, uint32_t instructions);
   void retire_partial(uint32_t faulting_pc);
   void instrument(CachedBlock& block);
 
@@ -209,7 +211,7 @@ class Machine final : public ScsHost {
   std::vector<std::unique_ptr<uint8_t[]>> ram_;  // one buffer per non-alias region
   ConsoleSink console_;
   std::function<void(const std::string&)> warning_sink_;
-  MachineObserver* observer_ = nullptr;
+  ExecutionObserver* observer_ = nullptr;
 
   uint32_t reset_pc_ = 0;
   uint32_t pc_ = 0;  // where the next uc_emu_start begins

@@ -233,6 +233,66 @@ TEST(Machine, UnmodelledPeripheralReadsZeroAndWarnsOnce) {
   EXPECT_NE(o.warnings[0].find("0x40023830"), std::string::npos) << o.warnings[0];
 }
 
+class CountingObserver : public ExecutionObserver {
+ public:
+  void on_block(const RetiredBlock& b) override {
+    cycles += b.cycles;
+    instructions += b.instructions;
+    // Blocks follow each other; gaps are exception entry and return latencies.
+    EXPECT_GE(b.start_cycle, last_end);
+    last_end = b.start_cycle + b.cycles;
+    EXPECT_GE(b.insns.size(), b.instructions);
+  }
+  void on_itm_write(uint32_t port, uint32_t value, uint64_t cycle) override {
+    markers.push_back({port, value, cycle});
+  }
+  void on_exception_entry(int exception, uint32_t, uint64_t) override {
+    entries.push_back(exception);
+  }
+  void on_exception_return(int exception, uint32_t, uint64_t) override {
+    returns.push_back(exception);
+  }
+  struct Marker {
+    uint32_t port, value;
+    uint64_t cycle;
+  };
+  uint64_t cycles = 0, instructions = 0, last_end = 0;
+  std::vector<Marker> markers;
+  std::vector<int> entries, returns;
+};
+
+TEST(Machine, ObserverSeesEveryBlockMarkerAndException) {
+  for (const auto& [variant, board] :
+       {std::pair{"cortex-m0plus", "nucleo-g071rb"}, std::pair{"cortex-m4f", "nrf52840-dk"}}) {
+    SCOPED_TRACE(variant);
+    auto image = Image::load(firmware("test-markers", variant));
+    auto machine = Machine::create(find_board(board).value(), image.value());
+    ASSERT_TRUE(machine.is_ok()) << machine.status().message();
+    CountingObserver observer;
+    machine.value()->set_observer(&observer);
+    const RunResult r = machine.value()->run({});
+    ASSERT_EQ(r.reason, StopReason::kExit);
+    EXPECT_EQ(observer.instructions, r.instructions);
+    EXPECT_LE(observer.cycles, r.cycles);  // the rest is exception entry and return latency
+    ASSERT_EQ(observer.markers.size(), 4u);
+    EXPECT_EQ(observer.markers[0].port, 1u);
+    EXPECT_EQ(observer.markers[0].value, 0u);
+    EXPECT_EQ(observer.markers[1].port, 2u);
+    EXPECT_EQ(observer.markers[2].value, 1u);
+    EXPECT_EQ(observer.markers[3].port, 2u);
+    // The second operator spins five times longer.
+    const uint64_t op0 = observer.markers[1].cycle - observer.markers[0].cycle;
+    const uint64_t op1 = observer.markers[3].cycle - observer.markers[2].cycle;
+    EXPECT_GT(op1, 4 * op0);
+    EXPECT_EQ(observer.entries, std::vector<int>{11});
+    EXPECT_EQ(observer.returns, std::vector<int>{11});
+    // The operator table is in the ELF, not in flash.
+    const std::vector<uint8_t>* table = image->section(".tinysim_ops");
+    ASSERT_NE(table, nullptr);
+    EXPECT_EQ(table->size(), 160u);
+  }
+}
+
 TEST(Machine, SameInputsSameNumbers) {
   const Outcome a = run_firmware("test-systick", "cortex-m4f", "nrf52840-dk");
   const Outcome b = run_firmware("test-systick", "cortex-m4f", "nrf52840-dk");
