@@ -27,5 +27,6 @@ class CommandRegistry {
 
 void add_run_command(CLI::App& app, CommandRegistry& registry);
 void add_boards_command(CLI::App& app, CommandRegistry& registry);
+void add_import_command(CLI::App& app, CommandRegistry& registry);
 
 }  // namespace tinysim::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   CommandRegistry registry;
   add_run_command(app, registry);
   add_boards_command(app, registry);
+  add_import_command(app, registry);
 
   try {
     app.parse(argc, argv);
