@@ -1,6 +1,7 @@
 // The `tinysim` command as a user runs it: exit codes, reports and the JSON document.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -23,10 +24,15 @@ std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
+// A file name of this test process's own (ctest runs the tests as parallel processes).
+std::filesystem::path temp_path(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("tinysim-cli-test-" + std::to_string(getpid()) + "-" + name);
+}
+
 // Runs `tinysim ARGS`, capturing stdout and stderr.
 Result tinysim(const std::string& args) {
-  const auto dir = std::filesystem::temp_directory_path();
-  const auto out = dir / "tinysim-cli-test.out", err = dir / "tinysim-cli-test.err";
+  const auto out = temp_path("stdout"), err = temp_path("stderr");
   const std::string cmd = std::string(TINYSIM_CLI) + " " + args + " >" + out.string() + " 2>" +
                           err.string() + " </dev/null";
   const int status = std::system(cmd.c_str());
@@ -91,7 +97,7 @@ TEST(Cli, FaultReportNamesKindAndLocation) {
 }
 
 TEST(Cli, JsonReportFollowsTheDocumentedSchema) {
-  const auto path = std::filesystem::temp_directory_path() / "tinysim-cli-test.json";
+  const auto path = temp_path("report.json");
   const Result r = tinysim("run -q --json " + path.string() + " " +
                            fw("test-faults-cortex-m4f.elf") + " -- bus-read");
   EXPECT_EQ(r.exit_code, 114);
@@ -110,8 +116,7 @@ TEST(Cli, JsonReportFollowsTheDocumentedSchema) {
 }
 
 TEST(Cli, SameRunSameReportApartFromHostTime) {
-  const auto a = std::filesystem::temp_directory_path() / "tinysim-cli-a.json";
-  const auto b = std::filesystem::temp_directory_path() / "tinysim-cli-b.json";
+  const auto a = temp_path("a.json"), b = temp_path("b.json");
   tinysim("run -q --json " + a.string() + " " + fw("test-systick-cortex-m4f.elf"));
   tinysim("run -q --json " + b.string() + " " + fw("test-systick-cortex-m4f.elf"));
   auto ja = nlohmann::json::parse(slurp(a)), jb = nlohmann::json::parse(slurp(b));

@@ -3,6 +3,7 @@
 #include "sim/elf_image.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -26,8 +27,9 @@ std::vector<uint8_t> read_file(const std::string& path) {
 class TempFile {
  public:
   explicit TempFile(const std::vector<uint8_t>& bytes) {
-    path_ = std::filesystem::temp_directory_path() /
-            ("tinysim-elf-test-" + std::to_string(counter_++) + ".elf");
+    path_ =
+        std::filesystem::temp_directory_path() / ("tinysim-elf-test-" + std::to_string(getpid()) +
+                                                  "-" + std::to_string(counter_++) + ".elf");
     std::ofstream out(path_, std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes.data()),
               static_cast<std::streamsize>(bytes.size()));
