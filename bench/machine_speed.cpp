@@ -46,6 +46,12 @@ void bench(benchmark::State& state, Workload w, Instrumentation mode) {
   state.counters["instructions"] = double(instructions);
 }
 
+// The KWS model (MLPerf Tiny DS-CNN) on each core with its own build.
+const Workload kKwsM0plus{"kws_ref_model-cortex-m0plus.elf", "nucleo-g071rb", "1"};
+const Workload kKwsM3{"kws_ref_model-cortex-m3.elf", "nucleo-f411re", "1"};
+const Workload kKwsM4{"kws_ref_model-cortex-m4f.elf", "nrf52840-dk", "1"};
+const Workload kKwsM7{"kws_ref_model-cortex-m7f.elf", "stm32f746g-disco", "1"};
+const Workload kKwsM33{"kws_ref_model-cortex-m33f.elf", "nrf5340-dk", "1"};
 const Workload kMatmul{"kernel-matmul-cortex-m4f.elf", "nrf52840-dk", "100"};
 const Workload kStateMachine{"kernel-state-machine-cortex-m4f.elf", "nrf52840-dk", "200"};
 const Workload kCrc{"kernel-crc32-cortex-m4f.elf", "nrf52840-dk", "8"};
@@ -59,6 +65,11 @@ const Workload kCrcM0{"kernel-crc32-cortex-m0plus.elf", "nucleo-g071rb", "8"};
   BENCHMARK_CAPTURE(bench, name##_machine, workload, Instrumentation::kFull)                    \
       ->Unit(benchmark::kMillisecond)
 
+TINYSIM_BENCH(kws_m4, kKwsM4);
+TINYSIM_BENCH(kws_m0plus, kKwsM0plus);
+TINYSIM_BENCH(kws_m3, kKwsM3);
+TINYSIM_BENCH(kws_m7, kKwsM7);
+TINYSIM_BENCH(kws_m33, kKwsM33);
 TINYSIM_BENCH(matmul_m4, kMatmul);
 TINYSIM_BENCH(state_machine_m4, kStateMachine);
 TINYSIM_BENCH(crc32_m4, kCrc);
