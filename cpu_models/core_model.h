@@ -174,6 +174,17 @@ class CoreModel {
   // REQUIRES: called for every executed block, in execution order (cross-block state).
   virtual uint64_t retire_block(const BlockTiming& block, uint32_t next_address) = 0;
 
+  // The part of the next retire_block(block) that is spent before the block's first instruction
+  // starts (a stall on an earlier block's result, the refill of a branch to an unaligned 32-bit
+  // target; negative on the M7 when the first instruction dual-issues with the previous block's
+  // branch), given the current state. A read of DWT.CYCCNT or SysTick by instruction i of the
+  // executing block sees cycles-before-the-block + entry_cycles(block) + prefix_cycles[i].
+  // Stalls are placed at the block's entry, where retire_block() counts them.
+  virtual int64_t entry_cycles(const BlockTiming& block) const {
+    (void)block;
+    return 0;
+  }
+
   // Exception entry, return and tail-chaining latencies of this core.
   virtual const ExceptionTiming& exception_timing() const = 0;
 

@@ -392,7 +392,13 @@ void Machine::on_block(uint32_t address, uint32_t size) {
   if (cycles_ >= next_check_cycle_ ||
       instructions_ + block.timing.instruction_count > instruction_limit_ || block.attention ||
       --blocks_until_clock_check_ == 0) {
-    if (!slow_block_checks(address, block)) return;  // stopped before the block runs
+    if (!slow_block_checks(address, block)) {
+      // Stopped before the block runs: it resumes here. Unicorn's PC register is not reliable
+      // at this point: after a block that ended without a branch (an ISB, say), QEMU chains
+      // into this one without storing the PC, so it still holds an older address.
+      stopped_before_ = address;
+      return;
+    }
   }
   current_ = &block;
   instructions_ += block.timing.instruction_count;
@@ -488,7 +494,9 @@ uint32_t Machine::core_reg(uint8_t n) const {
 }
 
 void Machine::on_code(uint32_t address) {
-  precise_pc_ = address;
+  // Only a hook over the whole block tracks the executing instruction; a probe's hook fires on
+  // its instruction alone, and the instructions after it would be taken for the probed one.
+  if (current_ && current_->instrumented) precise_pc_ = address;
   if (!current_ || current_->probes.empty()) return;
   for (const cpu_models::OperandProbe& probe : current_->probes) {
     if (probe.address != address) continue;
@@ -633,9 +641,14 @@ void Machine::warn_peripheral(uint32_t address, unsigned size, bool write) {
 uint64_t Machine::now_cycles() {
   const uint32_t ordinal = mmio_accesses_in_block_++;
   if (!current_) return cycles_;
+  // The block's start plus what the model adds before its first instruction (a stall, a
+  // branch target's refill), plus the cycles before the instruction within the block.
   auto prefix_of = [&](uint32_t address) -> std::optional<uint64_t> {
     for (size_t i = 0; i < current_->insns.size(); ++i) {
-      if (current_->insns[i].address == address) return current_->timing.prefix_cycles[i];
+      if (current_->insns[i].address == address) {
+        return static_cast<uint64_t>(current_->timing.prefix_cycles[i] +
+                                     model_->entry_cycles(current_->timing));
+      }
     }
     return std::nullopt;
   };
@@ -704,8 +717,9 @@ RunResult Machine::run(const RunOptions& options) {
     invalid_access_.reset();
     recompute_next_check();
     const uint64_t count = request_ == Request::kBudgetPartial ? partial_instructions_ : 0;
+    stopped_before_.reset();
     const uc_err err = uc_emu_start(uc_, pc_ | 1u, kNoUntil, 0, count);
-    const uint32_t pc = reg(UC_ARM_REG_PC);
+    const uint32_t pc = stopped_before_ ? *stopped_before_ : reg(UC_ARM_REG_PC);
     if (err != UC_ERR_OK) {
       handle_unicorn_error(err, pc);
       break;
@@ -751,7 +765,11 @@ RunResult Machine::run(const RunOptions& options) {
           enter_exception(*next, pc_, /*tail_chain=*/true);
         } else {
           const cpu_models::ExceptionTiming& t = model_->exception_timing();
-          cycles_ += fp_frame ? t.exit_fp : t.exit;
+          // With lazy stacking (FPCCR.LSPEN) the FP registers are saved only when the handler
+          // runs an FP instruction, which is not tracked: a handler that runs none leaves
+          // FPCCR.LSPACT set and the return restores no FP registers (DDI0403E B1.5.8,
+          // PopStack), an integer return. The entry latency follows the same rule.
+          cycles_ += fp_frame && !scs_->lazy_fp_stacking() ? t.exit_fp : t.exit;
           model_->flush_pipeline();
         }
         break;

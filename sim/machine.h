@@ -215,6 +215,8 @@ class Machine final : public ScsHost {
 
   uint32_t reset_pc_ = 0;
   uint32_t pc_ = 0;  // where the next uc_emu_start begins
+  // The block a stop requested by the block hook happened before: the run resumes there.
+  std::optional<uint32_t> stopped_before_;
   std::set<uint32_t> warned_peripherals_;
   std::vector<int> active_exceptions_;  // nesting stack of exception numbers
   Request request_ = Request::kNone;

@@ -167,18 +167,22 @@ void Armv7mModel::analyse_block(std::span<const Instruction> insns, BlockTiming&
   hazards.finish(ready, t, out.pipeline);
 }
 
+int64_t Armv7mModel::entry_cycles(const BlockTiming& block) const {
+  int64_t cycles = hazards_.entry_stall(block.pipeline);
+  if (entered_by_branch_ && block.pipeline.entry_unaligned_wide && last_refill_ < kRefillMax) {
+    cycles += 1;  // P grows by one for a 32-bit target on a halfword boundary
+  }
+  return cycles;
+}
+
 uint64_t Armv7mModel::retire_block(const BlockTiming& block, uint32_t next_address) {
-  uint64_t cycles = block.static_cycles;
+  uint64_t cycles = block.static_cycles + static_cast<uint64_t>(Armv7mModel::entry_cycles(block));
   uint64_t exit_extra = 0;
   const bool left = next_address != block.end_address;
   if (left) {
     cycles += block.taken_extra_cycles;
     exit_extra = block.taken_extra_cycles;
   }
-  if (entered_by_branch_ && block.pipeline.entry_unaligned_wide && last_refill_ < kRefillMax) {
-    cycles += 1;  // P grows by one for a 32-bit target on a halfword boundary
-  }
-  cycles += hazards_.entry_stall(block.pipeline);
   hazards_.advance(block.pipeline, cycles, exit_extra);
   entered_by_branch_ = left && block.pipeline.exit != BlockExit::kFallThrough;
   last_refill_ = block.pipeline.refill;

@@ -47,6 +47,7 @@ class Armv7mModel final : public CoreModel {
   std::string_view name() const override { return timing_.name; }
   void analyse_block(std::span<const Instruction> insns, BlockTiming& out) const override;
   uint64_t retire_block(const BlockTiming& block, uint32_t next_address) override;
+  int64_t entry_cycles(const BlockTiming& block) const override;
   const ExceptionTiming& exception_timing() const override { return timing_.exceptions; }
   void flush_pipeline() override;
   void reset() override { flush_pipeline(); }

@@ -302,7 +302,7 @@ uint64_t CortexM33Model::retire_block(const BlockTiming& block, uint32_t next_ad
     cycles += block.taken_extra_cycles;
     exit_extra = block.taken_extra_cycles;
   }
-  cycles += hazards_.entry_stall(block.pipeline);
+  cycles += static_cast<uint64_t>(CortexM33Model::entry_cycles(block));
   hazards_.advance(block.pipeline, cycles, exit_extra);
   return cycles;
 }

@@ -31,6 +31,9 @@ class CortexM33Model final : public CoreModel {
   std::string_view name() const override { return "cortex-m33"; }
   void analyse_block(std::span<const Instruction> insns, BlockTiming& out) const override;
   uint64_t retire_block(const BlockTiming& block, uint32_t next_address) override;
+  int64_t entry_cycles(const BlockTiming& block) const override {
+    return hazards_.entry_stall(block.pipeline);
+  }
   const ExceptionTiming& exception_timing() const override;
   void flush_pipeline() override { hazards_.clear(); }
   void reset() override { hazards_.clear(); }

@@ -420,13 +420,18 @@ bool CortexM7Model::predict_and_update(const PipelineSummary& block, bool taken,
   return correct;
 }
 
-uint64_t CortexM7Model::retire_block(const BlockTiming& block, uint32_t next_address) {
+int64_t CortexM7Model::entry_cycles(const BlockTiming& block) const {
   const PipelineSummary& s = block.pipeline;
-  uint64_t cycles = block.static_cycles;
   const uint32_t stall = hazards_.entry_stall(s);
   // The previous block's branch left its younger slot free: our first instruction takes it.
-  if (open_slot_ && s.entry_can_pair && stall == 0 && cycles > 0) cycles -= 1;
-  cycles += stall;
+  if (open_slot_ && s.entry_can_pair && stall == 0 && block.static_cycles > 0) return -1;
+  return stall;
+}
+
+uint64_t CortexM7Model::retire_block(const BlockTiming& block, uint32_t next_address) {
+  const PipelineSummary& s = block.pipeline;
+  uint64_t cycles = static_cast<uint64_t>(static_cast<int64_t>(block.static_cycles) +
+                                          CortexM7Model::entry_cycles(block));
   uint64_t exit_extra = 0;
   bool correct = true;
   if (s.exit != BlockExit::kFallThrough) {

@@ -30,6 +30,7 @@ class CortexM7Model final : public CoreModel {
   std::string_view name() const override { return "cortex-m7"; }
   void analyse_block(std::span<const Instruction> insns, BlockTiming& out) const override;
   uint64_t retire_block(const BlockTiming& block, uint32_t next_address) override;
+  int64_t entry_cycles(const BlockTiming& block) const override;
   const ExceptionTiming& exception_timing() const override;
   void flush_pipeline() override;
   void reset() override;
