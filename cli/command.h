@@ -28,5 +28,6 @@ class CommandRegistry {
 void add_run_command(CLI::App& app, CommandRegistry& registry);
 void add_boards_command(CLI::App& app, CommandRegistry& registry);
 void add_import_command(CLI::App& app, CommandRegistry& registry);
+void add_profile_commands(CLI::App& app, CommandRegistry& registry);  // profile, history, diff
 
 }  // namespace tinysim::cli

@@ -22,5 +22,7 @@ inline constexpr int kResetRequest = 119;       // firmware requested a system r
 inline constexpr int kSleepForever = 120;       // WFI with no enabled interrupt that could wake it
 inline constexpr int kOutput = 121;             // an output file could not be written
 inline constexpr int kImportError = 122;        // import: model malformed or unsupported
+inline constexpr int kStoreError = 123;         // run store damaged, locked, or too new
+inline constexpr int kInterrupted = 124;        // Ctrl-C: stopped early, partial results kept
 
 }  // namespace tinysim::cli::exit_code

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   add_run_command(app, registry);
   add_boards_command(app, registry);
   add_import_command(app, registry);
+  add_profile_commands(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,510 @@
+// `tinysim profile FIRMWARE`: run with the profiler and report per operator, function, source
+// line and memory; `tinysim history`: the stored runs; `tinysim diff A B`: per-operator deltas.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+#include "cli/run_report.h"
+#include "profiler/firmware_info.h"
+#include "profiler/profile_diff.h"
+#include "profiler/recorder.h"
+#include "profiler/report.h"
+#include "profiler/report_format.h"
+#include "profiler/rules.h"
+#include "profiler/run_store.h"
+#include "sim/board.h"
+#include "sim/elf_image.h"
+#include "sim/machine.h"
+
+namespace tinysim::cli {
+namespace {
+
+namespace prof = tinysim::profiler;
+
+struct ProfileArgs {
+  std::string firmware;
+  std::string board = sim::default_board_name();
+  std::string format = "table";
+  std::string output;
+  std::string db;
+  bool no_db = false;
+  std::string rules;
+  std::string arena;
+  bool no_paint = false;
+  bool by_index = false;
+  uint64_t max_instructions = 0;
+  uint64_t max_cycles = 0;
+  double timeout_seconds = 0;
+  std::vector<std::string> firmware_args;
+};
+
+struct HistoryArgs {
+  std::string db;
+  std::string firmware;
+  std::string board;
+  size_t limit = 20;
+  bool json = false;
+};
+
+struct DiffArgs {
+  std::string a, b;
+  std::string db;
+  std::string format = "table";
+};
+
+int exit_code_for_store(const prof::StoreStatus& s) {
+  return s.code() == prof::StoreError::kNotFound ? exit_code::kUsage : exit_code::kStoreError;
+}
+
+std::filesystem::path db_path(const std::string& db) {
+  return db.empty() ? prof::RunStore::default_path() : std::filesystem::path(db);
+}
+
+// Ctrl-C: the first asks the run to stop (partial results are kept), a second kills.
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_sigint(int) {
+  if (g_interrupted) {
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+  }
+  g_interrupted = 1;
+}
+
+// While the machine runs: turns Ctrl-C into Machine::cancel() and, on a terminal, shows
+// progress on stderr (cycles, operators done) once the run takes longer than a moment.
+class ProgressMonitor {
+ public:
+  ProgressMonitor(sim::Machine& machine, const prof::Recorder& recorder, std::mutex& stderr_lock)
+      : machine_(machine), recorder_(recorder), stderr_lock_(stderr_lock) {
+    g_interrupted = 0;
+    struct sigaction action {};
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_);
+    tty_ = ::isatty(STDERR_FILENO) == 1;
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~ProgressMonitor() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+    sigaction(SIGINT, &previous_, nullptr);
+    clear_line();
+  }
+  bool interrupted() const { return g_interrupted != 0; }
+  // Call with stderr_lock held before writing to stderr.
+  void clear_line() {
+    if (shown_) {
+      std::fputs("\r\033[K", stderr);
+      shown_ = false;
+    }
+  }
+
+ private:
+  void loop() {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_lock lock(mutex_);
+    while (!done_) {
+      wake_.wait_for(lock, std::chrono::milliseconds(100));
+      if (done_) break;
+      if (g_interrupted) machine_.cancel();
+      if (!tty_ || std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500)) {
+        continue;
+      }
+      const uint64_t cycles = recorder_.progress_cycles();
+      const double ms = 1e3 * double(cycles) / double(machine_.board().clock_hz);
+      std::string ops = fmt::format("{} operators done", recorder_.operators_done());
+      if (recorder_.operator_count()) {
+        ops = fmt::format("operators {} of {} done", recorder_.operators_done(),
+                          recorder_.operator_count());
+      }
+      std::lock_guard out(stderr_lock_);
+      std::fprintf(stderr, "\r\033[Ktinysim: profiling... %s cycles (%.3f ms simulated), %s%s",
+                   prof::detail::with_commas(int64_t(cycles)).c_str(), ms, ops.c_str(),
+                   g_interrupted ? ", stopping" : "  (Ctrl-C: stop, keep partial results)");
+      std::fflush(stderr);
+      shown_ = true;
+    }
+  }
+
+  sim::Machine& machine_;
+  const prof::Recorder& recorder_;
+  std::mutex& stderr_lock_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  bool tty_ = false;
+  bool shown_ = false;
+  struct sigaction previous_ {};
+  std::thread thread_;
+};
+
+int exit_code_for(sim::StopReason reason, int firmware_status) {
+  switch (reason) {
+    case sim::StopReason::kExit:
+      return firmware_status & 0xFF;
+    case sim::StopReason::kBreakpoint:
+      return exit_code::kBreakpoint;
+    case sim::StopReason::kFault:
+      return exit_code::kFault;
+    case sim::StopReason::kInstructionBudget:
+      return exit_code::kInstructionBudget;
+    case sim::StopReason::kCycleBudget:
+      return exit_code::kCycleBudget;
+    case sim::StopReason::kTimeout:
+      return exit_code::kTimeout;
+    case sim::StopReason::kResetRequest:
+      return exit_code::kResetRequest;
+    case sim::StopReason::kSleepForever:
+      return exit_code::kSleepForever;
+    case sim::StopReason::kCancelled:
+      return exit_code::kInterrupted;
+  }
+  return exit_code::kInternal;
+}
+
+bool write_output(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return true;
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+int profile(const ProfileArgs& args) {
+  const std::optional<prof::Format> format = prof::format_by_name(args.format);
+  if (!format) {
+    std::fprintf(stderr, "tinysim: unknown format '%s' (known: %s)\n", args.format.c_str(),
+                 prof::format_names().c_str());
+    return exit_code::kUsage;
+  }
+  auto board = sim::find_board(args.board);
+  if (!board.is_ok()) {
+    std::fprintf(stderr, "tinysim: %s\n", board.status().message().c_str());
+    return exit_code_for_status(board.status());
+  }
+  auto image = sim::Image::load(args.firmware);
+  if (!image.is_ok()) {
+    std::fprintf(stderr, "tinysim: %s\n", image.status().message().c_str());
+    return exit_code_for_status(image.status());
+  }
+  auto info = prof::FirmwareInfo::load(args.firmware);
+  if (!info.is_ok()) {
+    std::fprintf(stderr, "tinysim: %s\n", info.status().message().c_str());
+    return exit_code_for_status(info.status());
+  }
+  prof::RecorderOptions options;
+  options.tool_version = TINYSIM_VERSION;
+  options.paint_memory = !args.no_paint;
+  options.arena_symbol = args.arena;
+  if (!args.rules.empty()) {
+    auto user = prof::RuleSet::load(args.rules);
+    if (!user.is_ok()) {
+      std::fprintf(stderr, "tinysim: %s\n", user.status().message().c_str());
+      return exit_code::kUsage;
+    }
+    prof::RuleSet rules = user.value();
+    rules.append(prof::RuleSet::builtin());
+    options.rules = rules;
+  }
+
+  sim::MachineOptions machine_options;
+  for (const std::string& a : args.firmware_args) {
+    machine_options.command_line += (machine_options.command_line.empty() ? "" : " ") + a;
+  }
+  auto machine = sim::Machine::create(board.value(), image.value(), machine_options);
+  if (!machine.is_ok()) {
+    std::fprintf(stderr, "tinysim: %s\n", machine.status().message().c_str());
+    return exit_code_for_status(machine.status());
+  }
+  sim::Machine& m = *machine.value();
+  auto recorder = prof::Recorder::create(m, info.value(), options);
+  if (!recorder.is_ok()) {
+    std::fprintf(stderr, "tinysim: %s\n", recorder.status().message().c_str());
+    return exit_code_for_status(recorder.status());
+  }
+  m.set_observer(recorder.value().get());
+
+  // The report may go to stdout: the firmware's console goes to stderr.
+  std::mutex stderr_lock;
+  ProgressMonitor* monitor = nullptr;
+  m.set_console([&](int, std::string_view text) {
+    std::lock_guard lock(stderr_lock);
+    if (monitor) monitor->clear_line();
+    std::fwrite(text.data(), 1, text.size(), stderr);
+  });
+  m.set_warning_sink([&](const std::string& message) {
+    std::lock_guard lock(stderr_lock);
+    if (monitor) monitor->clear_line();
+    std::fprintf(stderr, "tinysim: warning: %s\n", message.c_str());
+  });
+  sim::RunOptions run_options;
+  run_options.max_instructions = args.max_instructions;
+  run_options.max_cycles = args.max_cycles;
+  run_options.timeout_seconds = args.timeout_seconds;
+  sim::RunResult result;
+  bool interrupted = false;
+  {
+    ProgressMonitor progress(m, *recorder.value(), stderr_lock);
+    monitor = &progress;
+    result = m.run(run_options);
+    interrupted = progress.interrupted();
+    std::lock_guard lock(stderr_lock);
+    monitor = nullptr;
+  }
+  prof::Profile profile = recorder.value()->finish(result);
+  if (interrupted) {
+    profile.warnings.push_back(
+        "interrupted (Ctrl-C): partial results, up to where the run stopped");
+  }
+  if (result.reason != sim::StopReason::kExit) {
+    std::fputs(format_run_report(board.value(), result).c_str(), stderr);
+  }
+
+  // Store first: the run is kept even when the report's reader goes away (a closed pipe).
+  int status = exit_code_for(result.reason, result.exit_code);
+  if (!args.no_db) {
+    const std::filesystem::path path = db_path(args.db);
+    auto store = prof::RunStore::open(path);
+    if (!store.is_ok()) {
+      std::fprintf(stderr, "tinysim: %s\n", store.status().message().c_str());
+      status = exit_code::kStoreError;
+    } else {
+      auto id =
+          store.value()->add(profile, prof::collect_run_metadata(std::filesystem::current_path()));
+      if (!id.is_ok()) {
+        std::fprintf(stderr, "tinysim: %s\n", id.status().message().c_str());
+        status = exit_code::kStoreError;
+      } else {
+        std::fprintf(stderr, "tinysim: stored as run %lld in %s%s\n",
+                     static_cast<long long>(id.value()), path.c_str(),
+                     profile.run.partial ? " (partial)" : "");
+      }
+    }
+  }
+  prof::RenderOptions render_options;
+  render_options.operators_by_index = args.by_index;
+  if (!write_output(args.output, prof::render(profile, *format, render_options))) {
+    std::fprintf(stderr, "tinysim: cannot write %s\n", args.output.c_str());
+    return exit_code::kOutput;
+  }
+  return status;
+}
+
+int history(const HistoryArgs& args) {
+  auto store = prof::RunStore::open(db_path(args.db));
+  if (!store.is_ok()) {
+    std::fprintf(stderr, "tinysim: %s\n", store.status().message().c_str());
+    return exit_code::kStoreError;
+  }
+  prof::RunFilter filter;
+  filter.board = args.board;
+  filter.limit = args.limit;
+  if (!args.firmware.empty()) {
+    auto image = sim::Image::load(args.firmware);
+    if (!image.is_ok()) {
+      std::fprintf(stderr, "tinysim: %s\n", image.status().message().c_str());
+      return exit_code_for_status(image.status());
+    }
+    filter.firmware_hash = fmt::format("{:016x}", image.value().content_hash());
+  }
+  auto runs = store.value()->list(filter);
+  if (!runs.is_ok()) {
+    std::fprintf(stderr, "tinysim: %s\n", runs.status().message().c_str());
+    return exit_code_for_store(runs.status());
+  }
+  if (args.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const prof::RunRecord& r : runs.value()) {
+      out.push_back({{"id", r.id},
+                     {"created_at", r.created_at},
+                     {"firmware_path", r.firmware_path},
+                     {"firmware_fnv1a64", r.firmware_hash},
+                     {"board", r.board},
+                     {"tool_version", r.tool_version},
+                     {"git_commit", r.git_commit},
+                     {"git_branch", r.git_branch},
+                     {"git_dirty", r.git_dirty},
+                     {"stop_reason", r.stop_reason},
+                     {"partial", r.partial},
+                     {"cycles", r.cycles},
+                     {"instructions", r.instructions},
+                     {"operators", r.operators}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return exit_code::kOk;
+  }
+  prof::detail::TextTable t;
+  t.add_column("run", true);
+  t.add_column("when (UTC)", false);
+  t.add_column("firmware", false);
+  t.add_column("board", false);
+  t.add_column("cycles", true);
+  t.add_column("ops", true);
+  t.add_column("ending", false);
+  t.add_column("git", false);
+  for (const prof::RunRecord& r : runs.value()) {
+    std::string git = r.git_commit.substr(0, 10);
+    if (r.git_dirty) git += "+dirty";
+    t.add_row({std::to_string(r.id), r.created_at, prof::detail::base_name(r.firmware_path),
+               r.board, prof::detail::with_commas(int64_t(r.cycles)), std::to_string(r.operators),
+               r.partial ? r.stop_reason + " (partial)" : r.stop_reason, git});
+  }
+  std::printf("%s", t.render("").c_str());
+  if (runs.value().empty()) std::printf("(no runs stored in %s)\n", store.value()->path().c_str());
+  return exit_code::kOk;
+}
+
+// A run id from the store, or a profile JSON file.
+int load_run(prof::RunStore* store, const std::string& which, prof::Profile& out,
+             std::string& label) {
+  char* end = nullptr;
+  const long long id = std::strtoll(which.c_str(), &end, 10);
+  if (!which.empty() && *end == 0) {
+    if (!store) return exit_code::kStoreError;
+    auto p = store->load(id);
+    if (!p.is_ok()) {
+      std::fprintf(stderr, "tinysim: %s\n", p.status().message().c_str());
+      return exit_code_for_store(p.status());
+    }
+    out = std::move(p.value());
+    label = fmt::format("run {} ({} on {})", id, prof::detail::base_name(out.firmware.path),
+                        out.board.name);
+    return exit_code::kOk;
+  }
+  std::ifstream in(which);
+  if (!in) {
+    std::fprintf(stderr, "tinysim: '%s' is neither a run id nor a readable profile JSON file\n",
+                 which.c_str());
+    return exit_code::kUsage;
+  }
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded()) {
+    std::fprintf(stderr, "tinysim: %s: not JSON\n", which.c_str());
+    return exit_code::kUsage;
+  }
+  auto p = prof::profile_from_json(doc);
+  if (!p.is_ok()) {
+    std::fprintf(stderr, "tinysim: %s: %s\n", which.c_str(), p.status().message().c_str());
+    return exit_code::kUsage;
+  }
+  out = std::move(p.value());
+  label = which;
+  return exit_code::kOk;
+}
+
+int diff(const DiffArgs& args) {
+  if (args.format != "table" && args.format != "json") {
+    std::fprintf(stderr, "tinysim: diff formats are table and json, not '%s'\n",
+                 args.format.c_str());
+    return exit_code::kUsage;
+  }
+  std::unique_ptr<prof::RunStore> store;
+  auto is_id = [](const std::string& s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (is_id(args.a) || is_id(args.b)) {
+    auto opened = prof::RunStore::open(db_path(args.db));
+    if (!opened.is_ok()) {
+      std::fprintf(stderr, "tinysim: %s\n", opened.status().message().c_str());
+      return exit_code::kStoreError;
+    }
+    store = std::move(opened.value());
+  }
+  prof::Profile a, b;
+  std::string label_a, label_b;
+  if (int rc = load_run(store.get(), args.a, a, label_a); rc != exit_code::kOk) return rc;
+  if (int rc = load_run(store.get(), args.b, b, label_b); rc != exit_code::kOk) return rc;
+  const prof::ProfileDiff d = prof::diff_profiles(a, b, label_a, label_b);
+  if (args.format == "json") {
+    std::printf("%s\n", prof::diff_to_json(d).dump(2).c_str());
+  } else {
+    std::printf("%s", prof::render_diff_table(d).c_str());
+  }
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+void add_profile_commands(CLI::App& app, CommandRegistry& registry) {
+  {
+    auto args = std::make_shared<ProfileArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "profile", "Run a firmware with the profiler: cycles, time, SRAM and flash per operator");
+    cmd->footer(
+        "Operators come from the firmware's ITM markers (docs/markers.md), else from\n"
+        "function-name rules (CMSIS-NN, TensorFlow Lite Micro, tinysim kernels; --rules adds\n"
+        "yours, docs/profile-rules.md). The report goes to stdout (or -o FILE); the firmware's\n"
+        "console and tinysim's messages to stderr. Each run is stored in the run store\n"
+        "(--db, default $XDG_DATA_HOME/tinysim/runs.db) for `tinysim history` and `tinysim diff`.\n"
+        "Ctrl-C stops the run and keeps the partial profile. Exit status: as `tinysim run`\n"
+        "(docs/cli.md).");
+    cmd->add_option("firmware", args->firmware, "Firmware ELF file")->required();
+    cmd->add_option("-b,--board", args->board, "Board to run on (see `tinysim boards`)")
+        ->capture_default_str();
+    cmd->add_option("-f,--format", args->format, "Report format: " + prof::format_names())
+        ->capture_default_str();
+    cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
+    cmd->add_option("--db", args->db, "Run store file (default: $XDG_DATA_HOME/tinysim/runs.db)");
+    cmd->add_flag("--no-db", args->no_db, "Do not store the run");
+    cmd->add_option("--rules", args->rules, "Operator attribution rules (TOML), tried first");
+    cmd->add_option("--arena", args->arena,
+                    "Symbol of the tensor arena (default: tensor_arena or *_arena)");
+    cmd->add_flag("--no-paint", args->no_paint,
+                  "Do not paint stack and heap (no stack/heap peaks)");
+    cmd->add_flag("--by-index", args->by_index,
+                  "List operators in network order, not hottest first");
+    cmd->add_option("--max-instructions", args->max_instructions,
+                    "Stop after this many instructions (0: no limit)");
+    cmd->add_option("--max-cycles", args->max_cycles,
+                    "Stop after this many core cycles (0: no limit)");
+    cmd->add_option("--timeout", args->timeout_seconds,
+                    "Stop after this many seconds of host time (0: no limit)");
+    cmd->add_option("firmware_args", args->firmware_args,
+                    "Command line for the firmware (after --)");
+    registry.add(cmd, [args] { return profile(*args); });
+  }
+  {
+    auto args = std::make_shared<HistoryArgs>();
+    CLI::App* cmd = app.add_subcommand("history", "List the profiled runs in the run store");
+    cmd->add_option("--db", args->db, "Run store file (default: $XDG_DATA_HOME/tinysim/runs.db)");
+    cmd->add_option("--firmware", args->firmware, "Only runs of this ELF (same file contents)");
+    cmd->add_option("-b,--board", args->board, "Only runs on this board");
+    cmd->add_option("-n,--limit", args->limit, "Newest N runs (0: all)")->capture_default_str();
+    cmd->add_flag("--json", args->json, "JSON instead of a table");
+    registry.add(cmd, [args] { return history(*args); });
+  }
+  {
+    auto args = std::make_shared<DiffArgs>();
+    CLI::App* cmd =
+        app.add_subcommand("diff", "Compare two profiled runs operator by operator (B against A)");
+    cmd->add_option("run_a", args->a, "Run id in the store, or a profile JSON file")->required();
+    cmd->add_option("run_b", args->b, "Run id in the store, or a profile JSON file")->required();
+    cmd->add_option("--db", args->db, "Run store file (default: $XDG_DATA_HOME/tinysim/runs.db)");
+    cmd->add_option("-f,--format", args->format, "table or json")->capture_default_str();
+    registry.add(cmd, [args] { return diff(*args); });
+  }
+}
+
+}  // namespace tinysim::cli
