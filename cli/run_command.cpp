@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/run_report.h"
 #include "sim/board.h"
+#include "sim/catalog.h"
 #include "sim/elf_image.h"
 #include "sim/machine.h"
 
@@ -20,6 +21,9 @@ namespace {
 struct RunArgs {
   std::string firmware;
   std::string board = sim::default_board_name();
+  std::string catalog;  // --catalog DIR (default: TINYSIM_CATALOG or the source tree's catalog/)
+  std::string clock;    // --clock 48MHz: operating point (default: the board's)
+  std::string vos;      // --vos range2: voltage range of the operating point
   uint64_t max_instructions = 0;
   uint64_t max_cycles = 0;
   double timeout_seconds = 0;
@@ -53,10 +57,27 @@ int exit_code_for(sim::StopReason reason, int firmware_status) {
 }
 
 int run(const RunArgs& args) {
+  if (!args.catalog.empty()) sim::set_default_catalog_directory(args.catalog);
   auto board = sim::find_board(args.board);
   if (!board.is_ok()) {
     std::fprintf(stderr, "tinysim: %s\n", board.status().message().c_str());
     return exit_code_for_status(board.status());
+  }
+  // Operating point (board catalog): the clock and voltage range; flash wait states follow.
+  if (!args.clock.empty() || !args.vos.empty()) {
+    uint64_t clock_hz = 0;
+    if (!args.clock.empty()) {
+      auto parsed = sim::parse_frequency(args.clock);
+      if (!parsed.is_ok()) {
+        std::fprintf(stderr, "tinysim: --clock: %s\n", parsed.status().message().c_str());
+        return exit_code::kUsage;
+      }
+      clock_hz = parsed.value();
+    }
+    if (Status s = board.value().select_operating_point(clock_hz, args.vos); !s.is_ok()) {
+      std::fprintf(stderr, "tinysim: %s\n", s.message().c_str());
+      return exit_code_for_status(s);
+    }
   }
   auto image = sim::Image::load(args.firmware);
   if (!image.is_ok()) {
@@ -115,6 +136,11 @@ void add_run_command(CLI::App& app, CommandRegistry& registry) {
   cmd->add_option("firmware", args->firmware, "Firmware ELF file")->required();
   cmd->add_option("-b,--board", args->board, "Board to run on (see `tinysim boards`)")
       ->capture_default_str();
+  cmd->add_option("--catalog", args->catalog, "Board catalog directory (docs/catalog.md)");
+  cmd->add_option("--clock", args->clock,
+                  "Core clock of the operating point, e.g. 48MHz (default: the board's)");
+  cmd->add_option("--vos", args->vos,
+                  "Voltage range of the operating point, e.g. range2 (`tinysim boards show`)");
   cmd->add_option("--max-instructions", args->max_instructions,
                   "Stop after this many instructions (0: no limit)");
   cmd->add_option("--max-cycles", args->max_cycles,

@@ -5,7 +5,27 @@
 
 set(TINYSIM_CORE_VARIANTS cortex-m0 cortex-m0plus cortex-m3 cortex-m4f cortex-m7f cortex-m33f)
 
+# Board-family variants: the code of a core variant, linked at another flash origin, for boards
+# whose memory map cannot boot the core variant's build (the catalog's board.firmware_variant
+# names them, docs/catalog.md). Firmware built without VARIANTS gets these too; libraries are
+# shared with the core variant (same compiler flags).
+#   cortex-m0plus-rp2040  RP2040: XIP flash at 0x10000000, vector table after boot2 at 0x10000100
+#   cortex-m33f-stm32     STM32U5/L5: flash at 0x08000000, no alias at 0
+set(TINYSIM_BOARD_VARIANTS cortex-m0plus-rp2040 cortex-m33f-stm32)
+
+# The core variant a (board) variant compiles for.
+function(tinysim_base_variant variant out)
+  if(variant STREQUAL "cortex-m0plus-rp2040")
+    set(${out} cortex-m0plus PARENT_SCOPE)
+  elseif(variant STREQUAL "cortex-m33f-stm32")
+    set(${out} cortex-m33f PARENT_SCOPE)
+  else()
+    set(${out} ${variant} PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(tinysim_core_flags variant out)
+  tinysim_base_variant(${variant} variant)
   if(variant STREQUAL "cortex-m0")
     set(flags -mcpu=cortex-m0 -mfloat-abi=soft)
   elseif(variant STREQUAL "cortex-m0plus")
@@ -29,8 +49,10 @@ endfunction()
 # (STM32F7/H7) have ITCM RAM at 0 and flash at 0x08000000; the others boot from flash at 0
 # (nRF, SAMD) or from the STM32 flash alias at 0.
 function(tinysim_flash_origin variant out)
-  if(variant STREQUAL "cortex-m7f")
+  if(variant STREQUAL "cortex-m7f" OR variant STREQUAL "cortex-m33f-stm32")
     set(${out} 0x08000000 PARENT_SCOPE)
+  elseif(variant STREQUAL "cortex-m0plus-rp2040")
+    set(${out} 0x10000100 PARENT_SCOPE)
   else()
     set(${out} 0x00000000 PARENT_SCOPE)
   endif()
@@ -38,13 +60,14 @@ endfunction()
 
 # tinysim_add_firmware(NAME SOURCES src... [VARIANTS v...] [LIBRARIES lib...]
 #                      [STACK_SIZE bytes] [HEAP_SIZE bytes] [DEFINITIONS d...] [INCLUDES dir...])
-# Builds ${TINYSIM_FIRMWARE_OUT}/NAME-VARIANT.elf for each variant (default: all), linked with
+# Builds ${TINYSIM_FIRMWARE_OUT}/NAME-VARIANT.elf for each variant (default: all core and board
+# variants), linked with
 # our startup code and linker script. LIBRARIES are base names of per-variant libraries made
 # with tinysim_add_firmware_library (the variant suffix is added here).
 function(tinysim_add_firmware name)
   cmake_parse_arguments(FW "" "STACK_SIZE;HEAP_SIZE" "SOURCES;VARIANTS;LIBRARIES;DEFINITIONS;INCLUDES" ${ARGN})
   if(NOT FW_VARIANTS)
-    set(FW_VARIANTS ${TINYSIM_CORE_VARIANTS})
+    set(FW_VARIANTS ${TINYSIM_CORE_VARIANTS} ${TINYSIM_BOARD_VARIANTS})
   endif()
   if(NOT FW_STACK_SIZE)
     set(FW_STACK_SIZE 4096)
@@ -62,11 +85,12 @@ function(tinysim_add_firmware name)
     target_compile_options(${target} PRIVATE ${flags})
     target_compile_definitions(${target} PRIVATE ${FW_DEFINITIONS})
     target_include_directories(${target} PRIVATE ${FW_INCLUDES})
+    tinysim_base_variant(${variant} lib_variant)
     set(libs)
     foreach(lib IN LISTS FW_LIBRARIES)
-      list(APPEND libs ${lib}-${variant})
+      list(APPEND libs ${lib}-${lib_variant})
     endforeach()
-    target_link_libraries(${target} PRIVATE ${libs} tinysim_runtime-${variant})
+    target_link_libraries(${target} PRIVATE ${libs} tinysim_runtime-${lib_variant})
     target_link_options(${target} PRIVATE ${flags}
       -T${TINYSIM_RUNTIME_DIR}/cortex-m.ld -nostartfiles --specs=nano.specs
       -Wl,--gc-sections -Wl,--defsym=__flash_origin=${flash_origin}
