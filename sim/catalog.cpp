@@ -947,8 +947,11 @@ mm::MemorySystemConfig memory_system_config(const Board& b) {
   }
   if (b.flash.line_bytes) cfg.flash.line_bits = b.flash.line_bytes * 8;
   cfg.flash.clock_divider = b.flash.bus_clock_divider;
-  if (b.flash.control && b.flash.control->startup_value) {
-    cfg.flash.startup_wait_states = *b.flash.control->startup_value & 0xF;  // ACR.LATENCY[3:0]
+  // Start-up code sets the latency the table requires for the clock it configures, so the
+  // operating point decides it (the catalog's startup_value shows it at the default clock);
+  // the firmware's own FLASH_ACR writes then take over at run time.
+  if (!cfg.flash.wait_states.empty()) {
+    cfg.flash.startup_wait_states = b.operating_point.wait_states;
   }
   if (accelerator) {
     const bool l4 = accelerator->kind == "flash-cache";

@@ -1,5 +1,7 @@
 #include "sim/machine.h"
 
+#include "sim/catalog.h"
+
 #include <fmt/format.h>
 #include <unicorn/unicorn.h>
 
@@ -52,6 +54,12 @@ struct MachineHooks {
                       void* user) {
     return self(user)->on_invalid_memory(type, address, size);
   }
+  static void data_access(uc_engine*, uc_mem_type type, uint64_t address, int size, int64_t,
+                          void* user) {
+    Machine* m = self(user);
+    m->cycles_ += m->memory_->data_access_stall_cycles(
+        static_cast<uint32_t>(address), static_cast<uint32_t>(size), type == UC_MEM_WRITE);
+  }
   static void aligned(uc_engine*, uc_mem_type type, uint64_t address, int size, int64_t,
                       void* user) {
     self(user)->on_aligned_check(address, size, type == UC_MEM_WRITE);
@@ -100,8 +108,14 @@ StatusOr<std::unique_ptr<Machine>> Machine::create(const Board& board, const Ima
   auto decoder = Decoder::create();
   if (!decoder.is_ok()) return decoder.status();
   m->decoder_.emplace(std::move(decoder.value()));
-  m->scs_ = std::make_unique<SystemControlSpace>(board.core, board.boot_address,
-                                                 options.systick_external_divider, *m);
+  std::string memory_error;
+  m->memory_ = memory_models::MemorySystem::create(memory_system_config(board), &memory_error);
+  if (!m->memory_) {
+    return Status{StatusCode::kInvalidBoard,
+                  fmt::format("board '{}': memory system: {}", board.name, memory_error)};
+  }
+  m->scs_ = std::make_unique<SystemControlSpace>(
+      board.core, board.boot_address, options.systick_external_divider, *m, m->memory_.get());
   m->semihosting_ = std::make_unique<Semihosting>(
       [mp = m.get()](int stream, std::string_view text) {
         if (mp->console_) mp->console_(stream, text);
@@ -111,6 +125,7 @@ StatusOr<std::unique_ptr<Machine>> Machine::create(const Board& board, const Ima
   if (Status s = m->map_memory(); !s.is_ok()) return s;
   if (Status s = m->load_image(); !s.is_ok()) return s;
   if (Status s = m->boot(); !s.is_ok()) return s;
+  m->check_flash_wait_states();
   return m;
 }
 
@@ -147,7 +162,7 @@ Status Machine::map_memory() {
     const MemoryRegion& r = board_.memory[i];
     if (!r.alias_of.empty()) continue;
     ram_.push_back(std::make_unique<uint8_t[]>(r.size_bytes));
-    std::memset(ram_.back().get(), r.kind == RegionKind::kFlash ? 0xFF : 0x00, r.size_bytes);
+    std::memset(ram_.back().get(), is_read_only(r.kind) ? 0xFF : 0x00, r.size_bytes);
     host[i] = ram_.back().get();
   }
   for (size_t i = 0; i < board_.memory.size(); ++i) {
@@ -161,8 +176,7 @@ Status Machine::map_memory() {
       buffer = host[static_cast<size_t>(target - board_.memory.data())];
     }
     // Flash is read-only at run time; writes fault like an unlocked-less flash write would.
-    const uint32_t prot =
-        r.kind == RegionKind::kFlash ? (UC_PROT_READ | UC_PROT_EXEC) : UC_PROT_ALL;
+    const uint32_t prot = is_read_only(r.kind) ? (UC_PROT_READ | UC_PROT_EXEC) : UC_PROT_ALL;
     // Host buffers (uc_mem_map_ptr) keep stores on QEMU's fast path: Unicorn 2.0.1's own
     // allocations take the notdirty slow path on every store (unicorn issue #1970).
     const uc_err err = uc_mem_map_ptr(uc_, r.base, r.size_bytes, prot, buffer);
@@ -205,10 +219,29 @@ Status Machine::map_memory() {
     err = uc_hook_add(uc_, &hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                       reinterpret_cast<void*>(&MachineHooks::aligned), this, 1, 0);
   }
+  // Data accesses cost extra cycles only where the memory system says so (flash with wait
+  // states, cached SRAM on a Cortex-M7, XIP, slow peripheral buses): hooks only there.
+  if (options_.instrumentation == Instrumentation::kFull && !options_.ideal_memory) {
+    for (const memory_models::AddressRange& range : memory_->data_hook_ranges()) {
+      if (err != UC_ERR_OK) break;
+      err = uc_hook_add(uc_, &hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                        reinterpret_cast<void*>(&MachineHooks::data_access), this, range.base,
+                        range.base + (range.size_bytes - 1));
+    }
+  }
   if (err != UC_ERR_OK) {
     return {StatusCode::kInternal, fmt::format("uc_hook_add: {}", uc_strerror(err))};
   }
   return Status::ok();
+}
+
+void Machine::check_flash_wait_states() {
+  const memory_models::WaitStateCheck check = memory_->check_wait_states();
+  if (check.ok) return;
+  const std::string message = check.message();
+  if (message == last_wait_state_warning_) return;
+  last_wait_state_warning_ = message;
+  warn(fmt::format("{} (the flash would return wrong data on silicon)", message));
 }
 
 Status Machine::load_image() {
@@ -228,7 +261,7 @@ Status Machine::load_image() {
                                             board_.region_at(seg.run_address)->name)
                               : "")};
     }
-    if (seg.writable && run_region->kind == RegionKind::kFlash) {
+    if (seg.writable && is_read_only(run_region->kind)) {
       return {StatusCode::kInvalidFirmware,
               fmt::format("{}: writable segment {} at 0x{:08x} lies in flash region '{}' of "
                           "board '{}'",
@@ -292,7 +325,7 @@ Status Machine::boot() {
   read_u32(board_.boot_address, sp);
   read_u32(board_.boot_address + 4, pc);
   const MemoryRegion* stack_region = board_.region_at(sp - 4, 4);
-  if (!stack_region || stack_region->kind == RegionKind::kFlash || (sp & 3)) {
+  if (!stack_region || is_read_only(stack_region->kind) || (sp & 3)) {
     return {StatusCode::kInvalidFirmware,
             fmt::format("{}: initial stack pointer 0x{:08x} (vector 0) is not the top of a "
                         "word-aligned stack in SRAM of board '{}'",
@@ -384,6 +417,7 @@ void Machine::decode_block(uint32_t address, uint32_t size, CachedBlock& block) 
   std::sort(block.probes.begin(), block.probes.end(),
             [](const auto& a, const auto& b) { return a.address < b.address; });
   if (!block.probes.empty()) block.attention |= kAttentionProbe;
+  block.fetch_free = options_.ideal_memory || memory_->fetch_is_free(address);
 }
 
 void Machine::on_block(uint32_t address, uint32_t size) {
@@ -401,6 +435,7 @@ void Machine::on_block(uint32_t address, uint32_t size) {
     }
   }
   current_ = &block;
+  block_start_cycles_ = cycles_;
   instructions_ += block.timing.instruction_count;
   precise_pc_ = 0;
   mmio_accesses_in_block_ = 0;
@@ -619,13 +654,23 @@ void Machine::on_aligned_check(uint64_t address, int size, bool write) {
 
 uint64_t Machine::on_peripheral_read(uint64_t offset, unsigned size) {
   now_cycles();  // counts the access (which instruction of the block made it)
-  warn_peripheral(kPeripheralBase + static_cast<uint32_t>(offset), size, false);
+  const uint32_t address = kPeripheralBase + static_cast<uint32_t>(offset);
+  if (memory_->owns_register(address)) return memory_->register_read(address, size);
+  warn_peripheral(address, size, false);
   return 0;
 }
 
-void Machine::on_peripheral_write(uint64_t offset, unsigned size, uint64_t) {
+void Machine::on_peripheral_write(uint64_t offset, unsigned size, uint64_t value) {
   now_cycles();
-  warn_peripheral(kPeripheralBase + static_cast<uint32_t>(offset), size, true);
+  const uint32_t address = kPeripheralBase + static_cast<uint32_t>(offset);
+  if (memory_->owns_register(address)) {
+    // Like silicon, the firmware's flash configuration (FLASH_ACR latency, prefetch, caches)
+    // takes effect at once.
+    memory_->register_write(address, size, static_cast<uint32_t>(value));
+    check_flash_wait_states();
+    return;
+  }
+  warn_peripheral(address, size, true);
 }
 
 void Machine::warn_peripheral(uint32_t address, unsigned size, bool write) {
@@ -811,6 +856,8 @@ RunResult Machine::run(const RunOptions& options) {
   result.cycles = cycles_;
   result.sleep_cycles = sleep_cycles_;
   result.exceptions_taken = exceptions_taken_;
+  result.fetch_stall_cycles = memory_->counters().fetch_stall_cycles;
+  result.data_stall_cycles = memory_->counters().data_stall_cycles;
   result.simulated_seconds = double(cycles_) / double(board_.clock_hz);
   result.host_seconds = host_now() - run_start_seconds_;
   return result;
@@ -818,11 +865,20 @@ RunResult Machine::run(const RunOptions& options) {
 
 void Machine::retire_current(uint32_t next_address) {
   if (!current_) return;
-  const uint64_t cycles = model_->retire_block(current_->timing, next_address);
-  if (observer_) [[unlikely]] {
-    notify_block(*current_, next_address, cycles_, cycles, current_->timing.instruction_count);
+  // The block's cycles: the core model's, the instruction fetch's stalls, and what was added
+  // while it ran (operand-dependent cycles, data access stalls).
+  uint64_t cycles = model_->retire_block(current_->timing, next_address);
+  if (!current_->fetch_free) {
+    cycles +=
+        memory_->fetch_stall_cycles(current_->timing.start_address, current_->timing.end_address,
+                                    static_cast<uint32_t>(cycles));
   }
-  cycles_ += cycles;
+  cycles += cycles_ - block_start_cycles_;
+  if (observer_) [[unlikely]] {
+    notify_block(*current_, next_address, block_start_cycles_, cycles,
+                 current_->timing.instruction_count);
+  }
+  cycles_ = block_start_cycles_ + cycles;
   current_ = nullptr;
 }
 

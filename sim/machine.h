@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cpu_models/core_model.h"
+#include "memory_models/memory_system.h"
 #include "sim/board.h"
 #include "sim/decoder.h"
 #include "sim/elf_image.h"
@@ -56,6 +57,10 @@ struct MachineOptions {
   std::string command_line;
   // Leave at kFull except to measure the simulator's own cost.
   Instrumentation instrumentation = Instrumentation::kFull;
+  // Zero-wait-state memory everywhere (the memory system is bypassed): the condition of the
+  // cores' documented cycle counts. For validating the core timing models; false for real
+  // boards, whose flash, accelerators and caches then cost what their models say.
+  bool ideal_memory = false;
 };
 
 struct RunOptions {
@@ -97,6 +102,8 @@ class Machine final : public ScsHost {
   uint64_t empty_hook_blocks() const { return empty_hook_blocks_; }
   const Board& board() const { return board_; }
   const Image& image() const { return image_; }
+  // Flash, accelerator and cache counters of the run so far (for the profiler, energy model).
+  const memory_models::MemoryCounters& memory_counters() const { return memory_->counters(); }
 
  private:
   friend struct MachineHooks;
@@ -108,6 +115,7 @@ class Machine final : public ScsHost {
     // divide (CCR.DIV_0_TRP); sorted by address, usually empty.
     std::vector<cpu_models::OperandProbe> probes;
     bool instrumented = false;     // a code hook covers every instruction
+    bool fetch_free = true;        // fetching it never stalls (SRAM, TCM): skip the memory model
     std::vector<uc_hook_t> hooks;  // Unicorn code hooks installed for this block
     // Reasons to (re)instrument the block (kAttention* bits), tested on the hot path.
     uint8_t attention = 0;
@@ -137,6 +145,8 @@ class Machine final : public ScsHost {
   Status map_memory();
   Status load_image();
   Status boot();
+  // Warns (once per distinct problem) when the flash runs faster than its wait states allow.
+  void check_flash_wait_states();
 
   // Hook entry points (static trampolines in machine.cpp call these).
   void on_block(uint32_t address, uint32_t size);
@@ -189,16 +199,18 @@ class Machine final : public ScsHost {
 
   // --- hot-path state first ---
   uc_struct* uc_ = nullptr;
-  CachedBlock* current_ = nullptr;  // executing block, retired at the next block hook
-  uint64_t cycles_ = 0;             // cycles up to the start of current_
-  uint64_t instructions_ = 0;       // including all of current_
-  uint64_t next_check_cycle_ = 0;   // slow checks due at this cycle
+  CachedBlock* current_ = nullptr;   // executing block, retired at the next block hook
+  uint64_t cycles_ = 0;              // cycles so far: current_'s start plus its extras so far
+  uint64_t block_start_cycles_ = 0;  // cycles_ when current_ started
+  uint64_t instructions_ = 0;        // including all of current_
+  uint64_t next_check_cycle_ = 0;    // slow checks due at this cycle
   uint64_t instruction_limit_ = UINT64_MAX;
   uint32_t blocks_until_clock_check_ = 0;
   uint32_t precise_pc_ = 0;  // address of the executing instruction, in instrumented blocks
   uint32_t mmio_accesses_in_block_ = 0;  // SCS and peripheral accesses since the block started
   uint32_t accesses_in_block_ = 0;       // all data accesses (ARMv6-M alignment hook only)
   std::unique_ptr<cpu_models::CoreModel> model_;
+  std::unique_ptr<memory_models::MemorySystem> memory_;
   std::optional<Decoder> decoder_;
   std::unordered_map<uint32_t, CachedBlock> blocks_;
 
@@ -218,6 +230,7 @@ class Machine final : public ScsHost {
   // The block a stop requested by the block hook happened before: the run resumes there.
   std::optional<uint32_t> stopped_before_;
   std::set<uint32_t> warned_peripherals_;
+  std::string last_wait_state_warning_;
   std::vector<int> active_exceptions_;  // nesting stack of exception numbers
   Request request_ = Request::kNone;
   int pending_exception_ = 0;          // for kTakeException

@@ -40,16 +40,18 @@ struct FaultReport {
 
 struct RunResult {
   StopReason reason = StopReason::kExit;
-  int exit_code = 0;              // firmware's status for kExit
-  std::string exit_reason;        // semihosting reason name for kExit
-  uint32_t stop_pc = 0;           // where execution stopped
-  std::string stop_location;      // stop_pc as "function+offset"
-  uint64_t instructions = 0;      // executed instructions
-  uint64_t cycles = 0;            // modelled core cycles, including sleep
-  uint64_t sleep_cycles = 0;      // cycles spent in WFI/WFE
-  uint64_t exceptions_taken = 0;  // exception entries (interrupts, SVC)
-  double simulated_seconds = 0;   // cycles / board clock
-  double host_seconds = 0;        // wall-clock time of the run (not deterministic)
+  int exit_code = 0;                // firmware's status for kExit
+  std::string exit_reason;          // semihosting reason name for kExit
+  uint32_t stop_pc = 0;             // where execution stopped
+  std::string stop_location;        // stop_pc as "function+offset"
+  uint64_t instructions = 0;        // executed instructions
+  uint64_t cycles = 0;              // modelled core cycles, including sleep
+  uint64_t sleep_cycles = 0;        // cycles spent in WFI/WFE
+  uint64_t exceptions_taken = 0;    // exception entries (interrupts, SVC)
+  uint64_t fetch_stall_cycles = 0;  // part of `cycles` waiting for instruction fetch (flash, XIP)
+  uint64_t data_stall_cycles = 0;   // part of `cycles` waiting for data accesses
+  double simulated_seconds = 0;     // cycles / board clock
+  double host_seconds = 0;          // wall-clock time of the run (not deterministic)
   std::optional<FaultReport> fault;
 };
 

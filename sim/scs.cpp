@@ -13,6 +13,7 @@ constexpr uint32_t kIctr = 0xE004, kSystCsr = 0xE010, kSystRvr = 0xE014, kSystCv
                    kSystCalib = 0xE01C;
 constexpr uint32_t kIser = 0xE100, kIcer = 0xE180, kIspr = 0xE200, kIcpr = 0xE280, kIabr = 0xE300,
                    kIpr = 0xE400, kIprEnd = 0xE4F0;
+constexpr uint32_t kCcsidr = 0xED80, kCsselr = 0xED84;
 constexpr uint32_t kCpuid = 0xED00, kIcsr = 0xED04, kVtor = 0xED08, kAircr = 0xED0C, kScr = 0xED10,
                    kCcr = 0xED14, kShpr1 = 0xED18, kShcsr = 0xED24, kCfsr = 0xED28, kHfsr = 0xED2C,
                    kMmfar = 0xED34, kBfar = 0xED38, kCpacr = 0xED88, kDhcsr = 0xEDF0,
@@ -27,7 +28,7 @@ constexpr uint32_t kDemcrTrcena = 1u << 24;
 // ID registers, cache identification and maintenance (Cortex-M7), debug registers. They read
 // as zero and ignore writes without a warning.
 bool is_known_unmodelled(uint32_t off) {
-  return (off >= 0xED40 && off < 0xED88) ||  // feature ID, CLIDR, CTR, CCSIDR, CSSELR
+  return (off >= 0xED40 && off < 0xED80) ||  // feature ID, CLIDR, CTR
          (off >= 0xED8C && off < 0xEDF0) ||  // MPU (ED90..EDB8), reserved
          (off >= 0xEDF4 && off < 0xEDFC) ||  // DCRSR, DCRDR
          (off >= 0xEF50 && off < 0xEF80) ||  // cache and branch predictor maintenance (M7)
@@ -60,15 +61,19 @@ uint32_t cpuid_for(CoreKind kind) {
 }  // namespace
 
 SystemControlSpace::SystemControlSpace(const CoreConfig& core, uint32_t boot_vtor,
-                                       uint32_t systick_external_divider, ScsHost& host)
+                                       uint32_t systick_external_divider, ScsHost& host,
+                                       memory_models::MemorySystem* memory)
     : core_(core),
       host_(host),
+      memory_(memory),
       nvic_(is_armv6m(core.kind) ? 2 : 4),
       systick_external_divider_(systick_external_divider ? systick_external_divider : 1),
       vtor_(boot_vtor),
       // CCR reset: ARMv6-M reads STKALIGN and UNALIGN_TRP as one (DDI0419E B3.2.8); ARMv7-M
       // r2+ and ARMv8-M reset STKALIGN to one (DDI0403E B3.2.8).
-      ccr_(is_armv6m(core.kind) ? 0x208u : 0x200u) {}
+      ccr_(is_armv6m(core.kind) ? 0x208u : 0x200u) {
+  if (memory_) ccr_ |= memory_->ccr_cache_bits();  // M7 caches as the start-up code left them
+}
 
 uint32_t SystemControlSpace::read(uint32_t offset, unsigned size_bytes) {
   const uint32_t word = read_word(offset & ~3u, host_.now_cycles());
@@ -270,6 +275,10 @@ uint32_t SystemControlSpace::read_word(uint32_t off, uint64_t now) {
 }
 
 void SystemControlSpace::write_word(uint32_t off, uint32_t value, uint32_t mask, uint64_t now) {
+  if (memory_ && memory_models::MemorySystem::is_cache_maintenance(kBase + off)) {
+    memory_->cache_maintenance(kBase + off, value);
+    return;
+  }
   auto merge = [&](uint32_t old) { return (old & ~mask) | (value & mask); };
   if (off >= kIser && off < kIser + 0x40) {
     for (int b = 0; b < 32; ++b) {
@@ -372,6 +381,10 @@ void SystemControlSpace::write_word(uint32_t off, uint32_t value, uint32_t mask,
       return;
     case kCcr:
       if (!is_armv6m(core_.kind)) ccr_ = merge(ccr_) | 0x200u;  // ARMv6-M CCR is read-only
+      if (memory_) memory_->write_ccr(ccr_);  // IC/DC enable the Cortex-M7 L1 caches
+      return;
+    case kCsselr:
+      csselr_ = merge(csselr_) & 0xFu;
       return;
     case kShcsr:
       shcsr_ = merge(shcsr_);

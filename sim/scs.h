@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 
+#include "memory_models/memory_system.h"
 #include "sim/core.h"
 #include "sim/nvic.h"
 
@@ -47,8 +48,10 @@ class SystemControlSpace {
 
   // `systick_external_divider`: core cycles per SysTick tick when CSR.CLKSOURCE = 0 (the
   // implementation-defined reference clock; STM32: HCLK/8, RM0383 6.2).
+  // `memory` (may be null) receives what silicon routes to the caches: SCB->CCR writes (M7
+  // IC/DC enables), cache maintenance operations, CCSIDR reads; it must outlive this object.
   SystemControlSpace(const CoreConfig& core, uint32_t boot_vtor, uint32_t systick_external_divider,
-                     ScsHost& host);
+                     ScsHost& host, memory_models::MemorySystem* memory = nullptr);
 
   // MMIO accessors, `offset` from kBase.
   uint32_t read(uint32_t offset, unsigned size_bytes);
@@ -84,6 +87,8 @@ class SystemControlSpace {
 
   CoreConfig core_;
   ScsHost& host_;
+  memory_models::MemorySystem* memory_;
+  uint32_t csselr_ = 0;  // cache size selection (M7): 1 = instruction cache
   Nvic nvic_;
   std::set<uint32_t> warned_;
 
