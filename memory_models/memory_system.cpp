@@ -105,8 +105,8 @@ std::string MemorySystem::validate(const MemorySystemConfig& c) {
     error("flash_registers: unknown \"" + c.flash_registers + "\" (known: none, " + join(families) +
           ")");
   }
-  if (c.prefetch_buffer.buffers == 0 || c.prefetch_buffer.buffers > 5) {
-    error("prefetch_buffer.buffers: must be 1 to 5");
+  if (c.prefetch_buffer.buffers == 0 || c.prefetch_buffer.buffers > 9) {
+    error("prefetch_buffer.buffers: must be 1 to 9");
   }
   if (c.flash_accelerator == "stm32f4-art" && c.art.icache_lines > 1024) {
     error("art.icache_lines: at most 1024");

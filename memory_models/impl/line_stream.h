@@ -45,7 +45,7 @@ struct LineStreamShape {
 
 class LineStream {
  public:
-  static constexpr uint32_t kMaxPrefetchDepth = 4;
+  static constexpr uint32_t kMaxPrefetchDepth = 8;  // STM32L0: 6 x 32-bit buffers (RM0367 3.3)
 
   // REQUIRES: flash_line_bytes a power of two >= 4; cache_line_bytes 0 or a power-of-two
   // multiple of it (at most 32 flash lines); prefetch_depth <= kMaxPrefetchDepth.

@@ -106,7 +106,7 @@ TEST(Models, HostBuildsMatchTheTfliteInterpreter) {
 TEST(Models, HostBuildsMatchTheReferenceInterpreter) {
   // The generated code (memory plan, emitter, kernels) computes exactly what the lowered graph
   // says, in the arithmetic the bundled models are built with: XNNPACK-style float32
-  // requantisation (workloads/models links tinysim_nn_fp32; see docs/nn-kernels.md).
+  // requantisation (tinysim_nn's default; see docs/nn-kernels.md).
   for (const std::string& model : bundled_models()) {
     const Graph graph = read_tflite_file(model_path(model));
     const LoweredGraph lowered = lower(graph);

@@ -1,10 +1,12 @@
 // Tests of the int8 kernels (workloads/nn) against straightforward reference implementations.
 //
-// The same file builds twice: against the portable library and against the DSP library with
-// emulated intrinsics (TS_NN_TEST_DSP), so both paths meet the same references. The references
-// below use only integer arithmetic written from the published definitions (gemmlowp's
-// SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, TFLite's reference kernels), in the
-// plainest loop order, independent of the kernels' code.
+// The same file builds six times: against the portable library and against the DSP library with
+// emulated intrinsics (TS_NN_TEST_DSP), each with the default XNNPACK requantisation in float,
+// in integers (TS_NN_TEST_INTEGER) and with TFLite's (TS_NN_TEST_TFLITE), so every path meets
+// the same references. The references below use integer arithmetic written from the published
+// definitions (gemmlowp's SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, TFLite's
+// reference kernels) or, for XNNPACK's requantisation, plain float arithmetic, in the plainest
+// loop order, independent of the kernels' code.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -75,8 +77,10 @@ int32_t RefMultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int32_t 
   return RefRoundingDivideByPOT(RefSaturatingRoundingDoublingHighMul(shifted, multiplier), right);
 }
 
-#ifdef TS_NN_TEST_FP32
-// XNNPack's fp32 requantisation: float scale, float product, clamp, round to nearest even.
+#ifndef TS_NN_TEST_TFLITE
+// XNNPACK's fp32 requantisation (the default): float scale, float product, clamp, round to
+// nearest even. The library computes it in float or in integers (TS_NN_TEST_INTEGER); both
+// must give this.
 int8_t RefRequant(int32_t acc, int32_t multiplier, int32_t shift, int32_t offset, int32_t lo,
                   int32_t hi) {
   const float scale = static_cast<float>(std::ldexp(static_cast<double>(multiplier), shift - 31));
@@ -566,6 +570,38 @@ TEST(DepthwiseConv2D, ChannelGroupsAndTails) {
   }
 }
 
+TEST(DepthwiseConv2D, ChannelBlocksAndLargeWindows) {
+  // The DSP path prepares channels in blocks (32, or 16 with the integer requantisation; fewer
+  // for windows of more than 9 taps): depths across block boundaries with tails, 3x3 to 5x5
+  // windows, dilation.
+  Rng rng(17);
+  const int32_t depths[] = {16, 17, 32, 36, 37, 64, 70, 101};
+  for (const int32_t ch : depths) {
+    for (int32_t k = 3; k <= 5; ++k) {
+      DwCase c;
+      c.in = {1, rng.range(3, 8), rng.range(3, 8), ch};
+      c.filter = {1, k, k, ch};
+      const int32_t dilation = rng.chance(25) ? 2 : 1;
+      c.p = {{1, rng.range(1, 2), 0, 0, dilation, 1, -rng.range(-128, 127), rng.range(-128, 127),
+              -128, 127},
+             1};
+      c.out = {1, 0, 0, ch};
+      if (!Axis(Padding::kSame, c.in.h, k, 1, dilation, 0, &c.out.h, &c.p.conv.pad_h) ||
+          !Axis(Padding::kSame, c.in.w, k, c.p.conv.stride_w, 1, 0, &c.out.w, &c.p.conv.pad_w)) {
+        continue;
+      }
+      c.clamp = RandomClamp(rng, c.p.conv.output_offset);
+      c.p.conv.act_min = c.clamp.lo;
+      c.p.conv.act_max = c.clamp.hi;
+      c.input = rng.int8s(Elements(c.in));
+      c.weights = rng.int8s(Elements(c.filter));
+      c.bias = RandomBias(rng, ch, AccBits(k * k));
+      c.quant = RandomQuant(rng, ch, AccBits(k * k));
+      ASSERT_EQ(RefDepthwise(c), RunDepthwise(c)) << "channels " << ch << " window " << k;
+    }
+  }
+}
+
 TEST(DepthwiseConv2D, ModelLikeLayers) {
   struct Layer {
     ts_shape in;
@@ -731,6 +767,35 @@ TEST(AveragePool2D, RandomShapesRoundHalfAwayFromZero) {
   }
 }
 
+TEST(AveragePool2D, GlobalWindowsOfEverySize) {
+  // Windows of up to 255 elements take the DSP path's 16-bit sums; larger ones the 32-bit path.
+  Rng rng(18);
+  const int32_t sizes[][2] = {{25, 5}, {15, 17}, {16, 16}, {17, 17}, {8, 8}, {3, 2}};
+  for (const auto& hw : sizes) {
+    for (const int32_t ch : {4, 7, 64}) {
+      PoolCase c;
+      c.in = {1, hw[0], hw[1], ch};
+      c.p = {1, 1, 0, 0, hw[0], hw[1], -128, 127};
+      c.out = {1, 1, 1, ch};
+      c.input = rng.int8s(Elements(c.in));
+      if (rng.chance(50)) {  // all extreme: the largest sums
+        for (auto& v : c.input) v = static_cast<int8_t>(rng.chance(50) ? -128 : 127);
+      }
+      std::vector<int8_t> expected(Elements(c.out));
+      ForEachWindow(c, [&](size_t i, const std::vector<int32_t>& window) {
+        int32_t sum = 0;
+        for (const int32_t v : window) sum += v;
+        const int32_t n = static_cast<int32_t>(window.size());
+        expected[i] = static_cast<int8_t>(
+            std::clamp(static_cast<int32_t>(std::lround(static_cast<double>(sum) / n)), -128, 127));
+      });
+      std::vector<int8_t> out(Elements(c.out));
+      ts_avg_pool2d_s8(&c.p, &c.in, c.input.data(), &c.out, out.data());
+      ASSERT_EQ(expected, out) << hw[0] << "x" << hw[1] << "x" << ch;
+    }
+  }
+}
+
 TEST(AveragePool2D, HalvesRoundAwayFromZero) {
   // Windows of two: (1 + 2) / 2 = 1.5 -> 2 and (-1 - 2) / 2 = -1.5 -> -2.
   const ts_pool_params p{1, 1, 0, 0, 1, 2, -128, 127};
@@ -785,7 +850,7 @@ TEST(Add, RandomScalesMatchReferenceAndFloat) {
     ASSERT_EQ(p.left_shift, 20);
     ASSERT_LE(p.input1_shift, 0);
     ASSERT_LE(p.input2_shift, 0);
-    const int32_t size = rng.range(1, 64);
+    const int32_t size = rng.range(1, 200);  // the kernel works in chunks of 64
     const auto a = rng.int8s(size), b = rng.int8s(size);
     std::vector<int8_t> out(size);
     ts_add_s8(&p, size, a.data(), b.data(), out.data());
@@ -820,7 +885,7 @@ TEST(Add, ArbitraryParametersMatchReference) {
     const Clamp clamp = RandomClamp(rng, p.output_offset);
     p.act_min = clamp.lo;
     p.act_max = clamp.hi;
-    const int32_t size = rng.range(1, 40);
+    const int32_t size = rng.range(1, 150);
     const auto a = rng.int8s(size), b = rng.int8s(size);
     std::vector<int8_t> out(size);
     ts_add_s8(&p, size, a.data(), b.data(), out.data());
@@ -962,15 +1027,17 @@ TEST(Build, ImplementationIsTheOneLinked) {
 #else
   EXPECT_STREQ(ts_nn_implementation(), "portable");
 #endif
-#ifdef TS_NN_TEST_FP32
-  EXPECT_STREQ(ts_nn_requantization(), "fp32");
+#if defined(TS_NN_TEST_TFLITE)
+  EXPECT_STREQ(ts_nn_requantization(), "tflite");
+#elif defined(TS_NN_TEST_INTEGER)
+  EXPECT_STREQ(ts_nn_requantization(), "xnnpack-integer");
 #else
-  EXPECT_STREQ(ts_nn_requantization(), "fixed-point");
+  EXPECT_STREQ(ts_nn_requantization(), "xnnpack-float");
 #endif
 }
 
-#ifdef TS_NN_TEST_FP32
-TEST(Fp32Requantization, RoundsHalvesToEven) {
+#ifndef TS_NN_TEST_TFLITE
+TEST(XnnpackRequantization, RoundsHalvesToEven) {
   // 1x1 conv of one channel, weight 1, scale 1/2 (multiplier 2^30, shift 0): 1 -> 0.5 -> 0,
   // 3 -> 1.5 -> 2, -1 -> -0.5 -> 0, -3 -> -1.5 -> -2 (fixed point would give 1, 2, -1, -2).
   const ts_conv_params p{1, 1, 0, 0, 1, 1, 0, 0, -128, 127};

@@ -1,5 +1,6 @@
-/* Internal helpers shared by the kernels: the fixed-point arithmetic of TFLite's requantisation
- * and which implementation this build compiles. Not part of the public API. */
+/* Internal helpers shared by the kernels: the fixed-point arithmetic of TFLite's requantisation,
+ * which implementation this build compiles, and (requant.h) how conv, depthwise and FC outputs
+ * are requantised. Not part of the public API. */
 #ifndef TINYSIM_NN_INTERNAL_H
 #define TINYSIM_NN_INTERNAL_H
 
@@ -14,12 +15,6 @@
 #define TS_NN_DSP 1
 #else
 #define TS_NN_DSP 0
-#endif
-
-/* TS_NN_REQUANT_FP32: 1 to requantise conv, depthwise and FC outputs as XNNPack's fp32 scheme
- * does (see ts__requant) instead of TFLite's fixed-point reference (0, the default). */
-#ifndef TS_NN_REQUANT_FP32
-#define TS_NN_REQUANT_FP32 0
 #endif
 
 #if defined(__GNUC__)
@@ -77,47 +72,7 @@ TS_NN_INLINE int32_t ts__clamp(int32_t v, int32_t lo, int32_t hi) {
   return v > hi ? hi : v;
 }
 
-/* 1 when (multiplier, shift) may take ts__rq_fast (and the build requantises in fixed point). */
-#define TS_NN_RQ_FAST_OK(multiplier, shift) \
-  (!TS_NN_REQUANT_FP32 && (shift) <= -2 && (multiplier) >= 0)
-
-#if TS_NN_REQUANT_FP32
-/* XNNPack's "fp32" requantisation, which the TFLite interpreter uses when its XNNPack delegate
- * runs the layer: scale = multiplier * 2^(shift - 31) rounded to float, the accumulator
- * converted to float and multiplied (both round to nearest even), clamped to the activation
- * range less the zero point, rounded to nearest even, offset. The scale is rebuilt from the
- * (multiplier, shift) pair: float(multiplier) times an exact power of two. */
-TS_NN_INLINE int32_t ts__rq_fp32(int32_t acc, int32_t multiplier, int32_t shift, int32_t offset,
-                                 int32_t act_min, int32_t act_max) {
-  union {
-    uint32_t u;
-    float f;
-  } pow2;
-  pow2.u = (uint32_t)(shift - 31 + 127) << 23; /* 2^(shift - 31); shift in [-95, 31] */
-  const float scale = (float)multiplier * pow2.f;
-  float v = (float)acc * scale;
-  const float lo = (float)(act_min - offset), hi = (float)(act_max - offset);
-  v = v < lo ? lo : v;
-  v = v > hi ? hi : v;
-  /* Round to nearest even without libm: adding and subtracting 1.5 * 2^23 leaves the integer
-   * nearest |v| < 2^22 (IEEE arithmetic rounds the sum to nearest even). */
-  const float rounded = (v + 12582912.0f) - 12582912.0f;
-  return (int32_t)rounded + offset;
-}
-#endif
-
-/* Requantises an accumulator to an int8 output: adds the output offset and clamps. */
-TS_NN_INLINE int8_t ts__requant(int32_t acc, int32_t multiplier, int32_t shift, int32_t offset,
-                                int32_t act_min, int32_t act_max) {
-#if TS_NN_REQUANT_FP32
-  return (int8_t)ts__rq_fp32(acc, multiplier, shift, offset, act_min, act_max);
-#else
-  const int32_t v = TS_NN_RQ_FAST_OK(multiplier, shift)
-                        ? ts__rq_fast(acc, multiplier, (int32_t)(1u << (-shift - 2)), -shift - 1)
-                        : ts__mbqm(acc, multiplier, shift);
-  return (int8_t)ts__clamp(v + offset, act_min, act_max);
-#endif
-}
+#include "requant.h"
 
 /* Hides a pointer's provenance from the optimiser. GCC otherwise turns `p += step` chains inside
  * a loop into one induction variable per step, more than Cortex-M has registers for, and spills

@@ -1,18 +1,22 @@
 /* tinysim_nn: int8 inference kernels for Cortex-M (and the host), with TFLite int8 semantics.
  *
- * The library computes the operators of quantised TFLite models exactly as TFLite's reference
- * kernels do: int8 activations with a per-tensor zero point, int8 weights with per-channel scales
- * and zero point 0, int32 biases, and fixed-point requantisation with a (multiplier, shift) pair
- * per output channel, rounded as TFLite's default MultiplyByQuantizedMultiplier. The importer
- * (`tinysim import`) generates C that calls these functions; hand-written firmware may too.
+ * The library computes the operators of quantised TFLite models as the TFLite interpreter does:
+ * int8 activations with a per-tensor zero point, int8 weights with per-channel scales and zero
+ * point 0, int32 biases, and a (multiplier, shift) pair per output channel. Conv, depthwise and
+ * FC outputs are requantised by default as XNNPACK does (TFLite's default delegate): scale =
+ * float(multiplier) * 2^(shift - 31), float(acc) * scale rounded to float, clamped, rounded to
+ * the nearest integer (ties to even), computed in float on cores with an FPU and in integers,
+ * bit-identically, on the others. Built with TS_NN_REQUANT_TFLITE they use TFLite's reference
+ * fixed-point MultiplyByQuantizedMultiplier instead. ADD, pooling and SOFTMAX are TFLite's
+ * reference kernels in both. The importer (`tinysim import`) generates C that calls these
+ * functions; hand-written firmware may too.
  *
  * Two implementations are chosen at compile time and give bit-identical results: portable C
  * (Cortex-M0/M0+/M3, the host) and, when __ARM_FEATURE_DSP is defined (M4/M7/M33), one using
  * dual 16-bit multiply-accumulates (SMLAD), im2col and output tiling. Define TS_NN_PORTABLE to
  * force the portable one; TS_NN_EMULATE_DSP builds the DSP one on the host with C emulations of
- * the intrinsics (for tests). TS_NN_REQUANT_FP32=1 swaps the fixed-point requantisation of conv,
- * depthwise and FC for XNNPack's fp32 scheme (what the TFLite interpreter computes when its
- * XNNPack delegate runs those layers); see ts_nn_requantization and docs/nn-kernels.md.
+ * the intrinsics (for tests); TS_NN_REQUANT_INTEGER forces the integer requantisation on a core
+ * with an FPU or on the host (for tests). See ts_nn_requantization and docs/nn-kernels.md.
  *
  * Conventions for every function:
  *  - Tensors are NHWC, int8, densely packed; shapes count elements.
@@ -21,7 +25,8 @@
  *    domain (no activation: -128, 127).
  *  - A (multiplier, shift) pair stands for the real number multiplier * 2^(shift - 31), with
  *    multiplier in [2^30, 2^31) (or 0) and shift > 0 meaning a left shift: TFLite's
- *    QuantizeMultiplier convention (see ts_quantize_multiplier).
+ *    QuantizeMultiplier convention (see ts_quantize_multiplier). The XNNPACK requantisation
+ *    accepts any multiplier in [0, 2^31) and shift in [-95, 31].
  *  - No function allocates memory. Kernels that need working memory take `scratch`, at least as
  *    many bytes as the matching *_scratch_bytes() says, 4-byte aligned, not aliasing any tensor.
  *    The scratch sizes are the same in every build (portable or DSP), so a memory plan made on
@@ -184,10 +189,10 @@ void ts_add_prepare(double input1_scale, int32_t input1_zero_point, double input
 /* "dsp" or "portable": the implementation this build of the library contains. */
 const char* ts_nn_implementation(void);
 
-/* How this build requantises conv, depthwise and FC outputs: "fixed-point" (TFLite's reference
- * MultiplyByQuantizedMultiplier, the default) or "fp32" (built with TS_NN_REQUANT_FP32=1:
- * XNNPack's float scheme, which the TFLite interpreter uses for layers its XNNPack delegate
- * runs; the (multiplier, shift) pairs are the same, the scale is rebuilt from them). */
+/* How this build requantises conv, depthwise and FC outputs: "xnnpack-float" (the default with
+ * an FPU, and on the host), "xnnpack-integer" (the default without an FPU, or
+ * TS_NN_REQUANT_INTEGER; bit-identical to the float one) or "tflite" (TS_NN_REQUANT_TFLITE:
+ * TFLite's reference MultiplyByQuantizedMultiplier). */
 const char* ts_nn_requantization(void);
 
 #ifdef __cplusplus
