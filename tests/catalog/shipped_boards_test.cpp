@@ -335,14 +335,7 @@ TEST(ShippedMemoryConfig, XipAndOtherAccelerators) {
 TEST(ShippedMemoryConfig, EveryBoardsConfigurationIsUsable) {
   for (const Board& b : shipped().boards) {
     SCOPED_TRACE(b.name);
-    const std::string problems = memory_models::MemorySystem::validate(memory_system_config(b));
-    if (b.name == "nucleo-l053r8") {
-      // Known gap: the STM32L0 NVM interface has 6 32-bit buffers (RM0367); memory_models'
-      // F0/F1-style prefetch buffer takes 1 to 5.
-      EXPECT_NE(problems.find("prefetch_buffer.buffers"), std::string::npos) << problems;
-      continue;
-    }
-    EXPECT_EQ(problems, "");
+    EXPECT_EQ(memory_models::MemorySystem::validate(memory_system_config(b)), "");
   }
 }
 
