@@ -50,8 +50,12 @@ void bench(benchmark::State& state, Workload w, Instrumentation mode) {
 const Workload kKwsM0plus{"kws_ref_model-cortex-m0plus.elf", "nucleo-g071rb", "1"};
 const Workload kKwsM3{"kws_ref_model-cortex-m3.elf", "nucleo-f411re", "1"};
 const Workload kKwsM4{"kws_ref_model-cortex-m4f.elf", "nrf52840-dk", "1"};
-const Workload kKwsM7{"kws_ref_model-cortex-m7f.elf", "stm32f746g-disco", "1"};
+const Workload kKwsM7{"kws_ref_model-cortex-m7f.elf", "stm32f746g-disco", "1"};  // caches
 const Workload kKwsM33{"kws_ref_model-cortex-m33f.elf", "nrf5340-dk", "1"};
+// With a memory system that needs data hooks: flash wait states behind the ART (F411), and the
+// Cortex-M7 with its L1 caches on AXIM flash (F746).
+const Workload kKwsF411{"kws_ref_model-cortex-m4f.elf", "nucleo-f411re", "1"};
+const Workload kKwsF746{"kws_ref_model-cortex-m7f.elf", "stm32f746g-disco", "1"};
 const Workload kMatmul{"kernel-matmul-cortex-m4f.elf", "nrf52840-dk", "100"};
 const Workload kStateMachine{"kernel-state-machine-cortex-m4f.elf", "nrf52840-dk", "200"};
 const Workload kCrc{"kernel-crc32-cortex-m4f.elf", "nrf52840-dk", "8"};
@@ -70,6 +74,8 @@ TINYSIM_BENCH(kws_m0plus, kKwsM0plus);
 TINYSIM_BENCH(kws_m3, kKwsM3);
 TINYSIM_BENCH(kws_m7, kKwsM7);
 TINYSIM_BENCH(kws_m33, kKwsM33);
+TINYSIM_BENCH(kws_m4_f411_art, kKwsF411);
+TINYSIM_BENCH(kws_m7_f746_caches, kKwsF746);
 TINYSIM_BENCH(matmul_m4, kMatmul);
 TINYSIM_BENCH(state_machine_m4, kStateMachine);
 TINYSIM_BENCH(crc32_m4, kCrc);
