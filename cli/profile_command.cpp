@@ -157,30 +157,6 @@ class ProgressMonitor {
   std::thread thread_;
 };
 
-int exit_code_for(sim::StopReason reason, int firmware_status) {
-  switch (reason) {
-    case sim::StopReason::kExit:
-      return firmware_status & 0xFF;
-    case sim::StopReason::kBreakpoint:
-      return exit_code::kBreakpoint;
-    case sim::StopReason::kFault:
-      return exit_code::kFault;
-    case sim::StopReason::kInstructionBudget:
-      return exit_code::kInstructionBudget;
-    case sim::StopReason::kCycleBudget:
-      return exit_code::kCycleBudget;
-    case sim::StopReason::kTimeout:
-      return exit_code::kTimeout;
-    case sim::StopReason::kResetRequest:
-      return exit_code::kResetRequest;
-    case sim::StopReason::kSleepForever:
-      return exit_code::kSleepForever;
-    case sim::StopReason::kCancelled:
-      return exit_code::kInterrupted;
-  }
-  return exit_code::kInternal;
-}
-
 bool write_output(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
@@ -283,7 +259,7 @@ int profile(const ProfileArgs& args) {
   }
 
   // Store first: the run is kept even when the report's reader goes away (a closed pipe).
-  int status = exit_code_for(result.reason, result.exit_code);
+  int status = exit_code_for_stop(result.reason, result.exit_code);
   if (!args.no_db) {
     const std::filesystem::path path = db_path(args.db);
     auto store = prof::RunStore::open(path);

@@ -32,30 +32,6 @@ struct RunArgs {
   std::vector<std::string> firmware_args;
 };
 
-int exit_code_for(sim::StopReason reason, int firmware_status) {
-  switch (reason) {
-    case sim::StopReason::kExit:
-      return firmware_status & 0xFF;
-    case sim::StopReason::kBreakpoint:
-      return exit_code::kBreakpoint;
-    case sim::StopReason::kFault:
-      return exit_code::kFault;
-    case sim::StopReason::kInstructionBudget:
-      return exit_code::kInstructionBudget;
-    case sim::StopReason::kCycleBudget:
-      return exit_code::kCycleBudget;
-    case sim::StopReason::kTimeout:
-      return exit_code::kTimeout;
-    case sim::StopReason::kResetRequest:
-      return exit_code::kResetRequest;
-    case sim::StopReason::kSleepForever:
-      return exit_code::kSleepForever;
-    case sim::StopReason::kCancelled:
-      return exit_code::kTimeout;
-  }
-  return exit_code::kInternal;
-}
-
 int run(const RunArgs& args) {
   if (!args.catalog.empty()) sim::set_default_catalog_directory(args.catalog);
   auto board = sim::find_board(args.board);
@@ -120,7 +96,7 @@ int run(const RunArgs& args) {
       return exit_code::kOutput;
     }
   }
-  return exit_code_for(result.reason, result.exit_code);
+  return exit_code_for_stop(result.reason, result.exit_code);
 }
 
 }  // namespace

@@ -126,6 +126,30 @@ nlohmann::json run_report_json(const sim::Image& image, const sim::Board& board,
   };
 }
 
+int exit_code_for_stop(sim::StopReason reason, int firmware_status) {
+  switch (reason) {
+    case sim::StopReason::kExit:
+      return firmware_status & 0xFF;
+    case sim::StopReason::kBreakpoint:
+      return exit_code::kBreakpoint;
+    case sim::StopReason::kFault:
+      return exit_code::kFault;
+    case sim::StopReason::kInstructionBudget:
+      return exit_code::kInstructionBudget;
+    case sim::StopReason::kCycleBudget:
+      return exit_code::kCycleBudget;
+    case sim::StopReason::kTimeout:
+      return exit_code::kTimeout;
+    case sim::StopReason::kResetRequest:
+      return exit_code::kResetRequest;
+    case sim::StopReason::kSleepForever:
+      return exit_code::kSleepForever;
+    case sim::StopReason::kCancelled:
+      return exit_code::kInterrupted;  // Machine::cancel(): Ctrl-C
+  }
+  return exit_code::kInternal;
+}
+
 int exit_code_for_status(const Status& status) {
   switch (status.code()) {
     case StatusCode::kOk:

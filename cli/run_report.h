@@ -19,5 +19,8 @@ std::string format_run_report(const sim::Board& board, const sim::RunResult& res
 nlohmann::json run_report_json(const sim::Image& image, const sim::Board& board,
                                const sim::RunResult& result);
 int exit_code_for_status(const Status& status);
+// The process exit code for a run that ended with `reason`: the firmware's own status for a
+// semihosting exit, else tinysim's code for that ending (cli/exit_codes.h).
+int exit_code_for_stop(sim::StopReason reason, int firmware_status);
 
 }  // namespace tinysim::cli
