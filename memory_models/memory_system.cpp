@@ -356,6 +356,10 @@ bool MemorySystem::fetch_is_free(uint32_t address) const {
     case RegionKind::kPeripheral:
       return true;
     case RegionKind::kFlash:
+      // Flash without a wait-state table, accelerator or L1 cache in front (nRF52/nRF53's
+      // cached NVM as the catalog describes it) never stalls the fetch stream.
+      return config_.flash.wait_states.empty() && config_.flash_accelerator == "none" &&
+             r->access_cycles == 0 && !(r->l1_cacheable && l1i_.has_value());
     case RegionKind::kXip:
       return false;
   }
