@@ -19,6 +19,7 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/run_report.h"
+#include "cli/simulation_options.h"
 #include "profiler/firmware_info.h"
 #include "profiler/profile_diff.h"
 #include "profiler/recorder.h"
@@ -35,9 +36,7 @@ namespace {
 
 namespace prof = tinysim::profiler;
 
-struct ProfileArgs {
-  std::string firmware;
-  std::string board = sim::default_board_name();
+struct ProfileArgs : SimulationArgs {
   std::string format = "table";
   std::string output;
   std::string db;
@@ -46,10 +45,6 @@ struct ProfileArgs {
   std::string arena;
   bool no_paint = false;
   bool by_index = false;
-  uint64_t max_instructions = 0;
-  uint64_t max_cycles = 0;
-  double timeout_seconds = 0;
-  std::vector<std::string> firmware_args;
 };
 
 struct HistoryArgs {
@@ -175,7 +170,7 @@ int profile(const ProfileArgs& args) {
                  prof::format_names().c_str());
     return exit_code::kUsage;
   }
-  auto board = sim::find_board(args.board);
+  auto board = select_board(args);
   if (!board.is_ok()) {
     std::fprintf(stderr, "tinysim: %s\n", board.status().message().c_str());
     return exit_code_for_status(board.status());
@@ -205,11 +200,7 @@ int profile(const ProfileArgs& args) {
     options.rules = rules;
   }
 
-  sim::MachineOptions machine_options;
-  for (const std::string& a : args.firmware_args) {
-    machine_options.command_line += (machine_options.command_line.empty() ? "" : " ") + a;
-  }
-  auto machine = sim::Machine::create(board.value(), image.value(), machine_options);
+  auto machine = sim::Machine::create(board.value(), image.value(), args.machine_options());
   if (!machine.is_ok()) {
     std::fprintf(stderr, "tinysim: %s\n", machine.status().message().c_str());
     return exit_code_for_status(machine.status());
@@ -235,10 +226,7 @@ int profile(const ProfileArgs& args) {
     if (monitor) monitor->clear_line();
     std::fprintf(stderr, "tinysim: warning: %s\n", message.c_str());
   });
-  sim::RunOptions run_options;
-  run_options.max_instructions = args.max_instructions;
-  run_options.max_cycles = args.max_cycles;
-  run_options.timeout_seconds = args.timeout_seconds;
+  const sim::RunOptions run_options = args.run_options();
   sim::RunResult result;
   bool interrupted = false;
   {
@@ -436,9 +424,7 @@ void add_profile_commands(CLI::App& app, CommandRegistry& registry) {
         "(--db, default $XDG_DATA_HOME/tinysim/runs.db) for `tinysim history` and `tinysim diff`.\n"
         "Ctrl-C stops the run and keeps the partial profile. Exit status: as `tinysim run`\n"
         "(docs/cli.md).");
-    cmd->add_option("firmware", args->firmware, "Firmware ELF file")->required();
-    cmd->add_option("-b,--board", args->board, "Board to run on (see `tinysim boards`)")
-        ->capture_default_str();
+    add_simulation_options(cmd, *args);
     cmd->add_option("-f,--format", args->format, "Report format: " + prof::format_names())
         ->capture_default_str();
     cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
@@ -451,14 +437,6 @@ void add_profile_commands(CLI::App& app, CommandRegistry& registry) {
                   "Do not paint stack and heap (no stack/heap peaks)");
     cmd->add_flag("--by-index", args->by_index,
                   "List operators in network order, not hottest first");
-    cmd->add_option("--max-instructions", args->max_instructions,
-                    "Stop after this many instructions (0: no limit)");
-    cmd->add_option("--max-cycles", args->max_cycles,
-                    "Stop after this many core cycles (0: no limit)");
-    cmd->add_option("--timeout", args->timeout_seconds,
-                    "Stop after this many seconds of host time (0: no limit)");
-    cmd->add_option("firmware_args", args->firmware_args,
-                    "Command line for the firmware (after --)");
     registry.add(cmd, [args] { return profile(*args); });
   }
   {
