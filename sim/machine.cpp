@@ -827,28 +827,14 @@ RunResult Machine::run(const RunOptions& options) {
         break;
       case Request::kBudgetPartial: {
         // Unicorn ran `partial_instructions_` of the block; the budget is spent.
-        if (current_) {
-          const uint64_t cycles = partial_instructions_ < current_->timing.prefix_cycles.size()
-                                      ? current_->timing.prefix_cycles[partial_instructions_]
-                                      : current_->timing.static_cycles;
-          if (observer_) {
-            notify_block(*current_, pc, cycles_, cycles,
-                         static_cast<uint32_t>(partial_instructions_));
-          }
-          cycles_ += cycles;
-          instructions_ -= current_->timing.instruction_count - partial_instructions_;
-          current_ = nullptr;
-        }
+        if (current_) retire_first(partial_instructions_, pc);
         stop_with(budget_reason_);
         break;
       }
     }
   }
 
-  result.reason = *stop_reason_;
-  if (result.reason == StopReason::kExit) {
-    // exit_code and exit_reason were filled by handle_breakpoint.
-  }
+  result.reason = *stop_reason_;  // exit_code and exit_reason come from handle_breakpoint
   result.fault = fault_;
   result.stop_pc = fault_ ? fault_->pc : pc_;
   result.stop_location = image_.describe_address(result.stop_pc);
@@ -909,15 +895,24 @@ void Machine::retire_partial(uint32_t faulting_pc) {
   size_t index = 0;
   while (index < current_->insns.size() && current_->insns[index].address != faulting_pc) ++index;
   if (index < current_->insns.size()) {
-    const uint64_t cycles = current_->timing.prefix_cycles[index];
-    if (observer_)
-      notify_block(*current_, faulting_pc, cycles_, cycles, static_cast<uint32_t>(index));
-    cycles_ += cycles;
-    instructions_ -= current_->insns.size() - index;
-    current_ = nullptr;
+    retire_first(index, faulting_pc);
   } else {
     retire_current(faulting_pc);
   }
+}
+
+void Machine::retire_first(size_t count, uint32_t next_address) {
+  const cpu_models::BlockTiming& t = current_->timing;
+  const uint64_t cycles =
+      (count < t.prefix_cycles.size() ? t.prefix_cycles[count] : t.static_cycles) +
+      (cycles_ - block_start_cycles_);
+  if (observer_) {
+    notify_block(*current_, next_address, block_start_cycles_, cycles,
+                 static_cast<uint32_t>(count));
+  }
+  cycles_ = block_start_cycles_ + cycles;
+  instructions_ -= t.instruction_count - count;
+  current_ = nullptr;
 }
 
 void Machine::instrument(CachedBlock& block) {

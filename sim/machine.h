@@ -172,6 +172,9 @@ class Machine final : public ScsHost {
   void notify_block(const CachedBlock& block, uint32_t next_address, uint64_t start_cycle,
                     uint64_t cycles, uint32_t instructions);
   void retire_partial(uint32_t faulting_pc);
+  // Retires the first `count` instructions of current_ (a fault or a budget stopped it there):
+  // their cycles plus what the block accrued while running, as retire_current() counts them.
+  void retire_first(size_t count, uint32_t next_address);
   void instrument(CachedBlock& block);
 
   // `tail_chain`: taken straight from an exception return (costs the tail-chain latency).
