@@ -24,5 +24,6 @@ inline constexpr int kOutput = 121;             // an output file could not be w
 inline constexpr int kImportError = 122;        // import: model malformed or unsupported
 inline constexpr int kStoreError = 123;         // run store damaged, locked, or too new
 inline constexpr int kInterrupted = 124;        // Ctrl-C: stopped early, partial results kept
+inline constexpr int kDoesNotFit = 125;  // firmware needs more SRAM or flash than the board has
 
 }  // namespace tinysim::cli::exit_code

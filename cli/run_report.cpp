@@ -158,6 +158,8 @@ int exit_code_for_status(const Status& status) {
       return exit_code::kBadFirmware;
     case StatusCode::kIncompatibleFirmware:
       return exit_code::kIncompatible;
+    case StatusCode::kFirmwareTooLarge:
+      return exit_code::kDoesNotFit;
     case StatusCode::kInvalidBoard:
       return exit_code::kBadBoard;
     case StatusCode::kInvalidArgument:

@@ -123,6 +123,11 @@ StatusOr<Image> Image::load(const std::filesystem::path& path) {
       return invalid(
           path, fmt::format("section '{}' extends beyond the end of the file", name ? name : "?"));
     }
+    if (name && (sh.sh_flags & SHF_ALLOC) && sh.sh_size > 0) {
+      image.allocated_.push_back({name, static_cast<uint32_t>(sh.sh_addr),
+                                  static_cast<uint32_t>(sh.sh_size),
+                                  (sh.sh_flags & SHF_WRITE) != 0});
+    }
     if (sh.sh_type == kShtArmAttributes) {
       const std::span<const uint8_t> bytes(file.data() + sh.sh_offset, sh.sh_size);
       auto attributes = parse_build_attributes(bytes);

@@ -28,6 +28,14 @@ struct Segment {
   std::vector<uint8_t> bytes;  // file contents; may be empty (.bss, .stack)
 };
 
+// A section that occupies memory at run time (SHF_ALLOC), for messages about what does not fit.
+struct AllocatedSection {
+  std::string name;      // e.g. ".bss"
+  uint32_t address = 0;  // run address (VMA)
+  uint32_t size_bytes = 0;
+  bool writable = false;  // SHF_WRITE: lives in RAM
+};
+
 struct Symbol {
   std::string name;
   uint32_t address = 0;  // Thumb bit cleared for functions
@@ -43,6 +51,8 @@ class Image {
   const std::filesystem::path& path() const { return path_; }
   uint32_t entry() const { return entry_; }
   const std::vector<Segment>& segments() const { return segments_; }
+  // Non-empty SHF_ALLOC sections in file order (.text, .data, .bss, .stack, ...).
+  const std::vector<AllocatedSection>& allocated_sections() const { return allocated_; }
   const BuildAttributes& attributes() const { return attributes_; }
   bool has_attributes() const { return has_attributes_; }
   // SHA-256 would need another dependency; FNV-1a 64 of the whole file identifies a build.
@@ -61,6 +71,7 @@ class Image {
   std::filesystem::path path_;
   uint32_t entry_ = 0;
   std::vector<Segment> segments_;
+  std::vector<AllocatedSection> allocated_;
   BuildAttributes attributes_;
   bool has_attributes_ = false;
   uint64_t content_hash_ = 0;

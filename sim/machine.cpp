@@ -1,6 +1,7 @@
 #include "sim/machine.h"
 
 #include "sim/catalog.h"
+#include "sim/fit_check.h"
 
 #include <fmt/format.h>
 #include <unicorn/unicorn.h>
@@ -90,6 +91,7 @@ StatusOr<std::unique_ptr<Machine>> Machine::create(const Board& board, const Ima
                                                    const MachineOptions& options) {
   if (Status s = board.validate(); !s.is_ok()) return s;
   if (Status s = check_compatible(image, board.core, board.name); !s.is_ok()) return s;
+  if (Status s = check_fits(image, board); !s.is_ok()) return s;
   std::unique_ptr<Machine> m(new Machine(board, image, options));
   cpu_models::CoreModelOptions model_options;
   if (auto multiplier = cpu_models::parse_multiplier(board.core.multiplier)) {

@@ -13,6 +13,7 @@ enum class StatusCode {
   kOk,
   kInvalidFirmware,       // missing, unreadable, or not a valid Cortex-M ELF
   kIncompatibleFirmware,  // valid, but needs an architecture or FPU the core lacks
+  kFirmwareTooLarge,      // valid, but its sections need more flash or SRAM than the board has
   kInvalidBoard,          // unknown board, or a board description that fails validation
   kInvalidArgument,       // a bad option value
   kIoError,               // an output could not be written

@@ -365,39 +365,7 @@ TEST(ShippedBoardsRun, EveryBoardRunsHello) {
   }
 }
 
-// The bundled keyword-spotting model (MLPerf Tiny KWS) runs on every board whose SRAM holds it,
-// with the same output everywhere; smaller boards refuse it before running.
-TEST(ShippedBoardsRun, KwsModelRunsWhereItFits) {
-  std::string reference;
-  int ran = 0;
-  for (const Board& b : shipped().boards) {
-    SCOPED_TRACE(b.name + " with kws_ref_model-" + b.firmware_variant);
-    auto image = Image::load(firmware("kws_ref_model", b.firmware_variant));
-    if (!image.is_ok()) GTEST_SKIP() << "no KWS firmware: " << image.status().message();
-    auto machine = Machine::create(b, image.value());
-    if (!machine.is_ok()) {
-      EXPECT_EQ(machine.status().code(), StatusCode::kInvalidFirmware);
-      EXPECT_NE(machine.status().message().find("is too small"), std::string::npos)
-          << machine.status().message();
-      EXPECT_LT(b.sram_bytes(), 32u * KiB);
-      continue;
-    }
-    std::string console;
-    machine.value()->set_console([&](int, std::string_view text) { console += text; });
-    RunOptions options;
-    options.max_instructions = 200'000'000;
-    const RunResult r = machine.value()->run(options);
-    EXPECT_EQ(r.reason, StopReason::kExit) << stop_reason_name(r.reason);
-    EXPECT_EQ(r.exit_code, 0);
-    const size_t out = console.find("output:");
-    ASSERT_NE(out, std::string::npos) << console;
-    const std::string line = console.substr(out, console.find('\n', out) - out);
-    if (reference.empty()) reference = line;
-    EXPECT_EQ(line, reference);
-    ++ran;
-  }
-  EXPECT_GE(ran, 15);
-}
+// The bundled keyword-spotting model on every board: kws_boards_test.cpp.
 
 TEST(ShippedBoardsRun, FirmwareVariantsMatchTheMemoryMap) {
   EXPECT_EQ(board("rpi-pico").firmware_variant, "cortex-m0plus-rp2040");
