@@ -29,5 +29,8 @@ void add_run_command(CLI::App& app, CommandRegistry& registry);
 void add_boards_command(CLI::App& app, CommandRegistry& registry);
 void add_import_command(CLI::App& app, CommandRegistry& registry);
 void add_profile_commands(CLI::App& app, CommandRegistry& registry);  // profile, history, diff
+void add_compare_command(CLI::App& app, CommandRegistry& registry);
+void add_fit_command(CLI::App& app, CommandRegistry& registry);
+void add_gate_command(CLI::App& app, CommandRegistry& registry);
 
 }  // namespace tinysim::cli

@@ -26,4 +26,9 @@ inline constexpr int kStoreError = 123;         // run store damaged, locked, or
 inline constexpr int kInterrupted = 124;        // Ctrl-C: stopped early, partial results kept
 inline constexpr int kDoesNotFit = 125;  // firmware needs more SRAM or flash than the board has
 
+// gate: a limit was exceeded (or not measurable); fit: no board meets the budget.
+inline constexpr int kGateFailed = 1;
+inline constexpr int kNoBoardFits = 1;
+inline constexpr int kSomeRunsFailed = 126;  // compare: a board's run faulted or hit a budget
+
 }  // namespace tinysim::cli::exit_code

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   add_boards_command(app, registry);
   add_import_command(app, registry);
   add_profile_commands(app, registry);
+  add_compare_command(app, registry);
+  add_fit_command(app, registry);
+  add_gate_command(app, registry);
 
   try {
     app.parse(argc, argv);

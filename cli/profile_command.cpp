@@ -18,8 +18,11 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/run_progress.h"
 #include "cli/run_report.h"
 #include "cli/simulation_options.h"
+#include "power_models/battery.h"
+#include "profiler/energy.h"
 #include "profiler/firmware_info.h"
 #include "profiler/profile_diff.h"
 #include "profiler/recorder.h"
@@ -27,6 +30,7 @@
 #include "profiler/report_format.h"
 #include "profiler/rules.h"
 #include "profiler/run_store.h"
+#include "profiler/session.h"
 #include "sim/board.h"
 #include "sim/elf_image.h"
 #include "sim/machine.h"
@@ -45,6 +49,7 @@ struct ProfileArgs : SimulationArgs {
   std::string arena;
   bool no_paint = false;
   bool by_index = false;
+  prof::BatteryOptions battery;  // --battery, --rate, --sleep (empty battery: no estimate)
 };
 
 struct HistoryArgs {
@@ -69,89 +74,6 @@ std::filesystem::path db_path(const std::string& db) {
   return db.empty() ? prof::RunStore::default_path() : std::filesystem::path(db);
 }
 
-// Ctrl-C: the first asks the run to stop (partial results are kept), a second kills.
-volatile std::sig_atomic_t g_interrupted = 0;
-
-extern "C" void on_sigint(int) {
-  if (g_interrupted) {
-    std::signal(SIGINT, SIG_DFL);
-    std::raise(SIGINT);
-  }
-  g_interrupted = 1;
-}
-
-// While the machine runs: turns Ctrl-C into Machine::cancel() and, on a terminal, shows
-// progress on stderr (cycles, operators done) once the run takes longer than a moment.
-class ProgressMonitor {
- public:
-  ProgressMonitor(sim::Machine& machine, const prof::Recorder& recorder, std::mutex& stderr_lock)
-      : machine_(machine), recorder_(recorder), stderr_lock_(stderr_lock) {
-    g_interrupted = 0;
-    struct sigaction action {};
-    action.sa_handler = on_sigint;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &previous_);
-    tty_ = ::isatty(STDERR_FILENO) == 1;
-    thread_ = std::thread([this] { loop(); });
-  }
-  ~ProgressMonitor() {
-    {
-      std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-    sigaction(SIGINT, &previous_, nullptr);
-    clear_line();
-  }
-  bool interrupted() const { return g_interrupted != 0; }
-  // Call with stderr_lock held before writing to stderr.
-  void clear_line() {
-    if (shown_) {
-      std::fputs("\r\033[K", stderr);
-      shown_ = false;
-    }
-  }
-
- private:
-  void loop() {
-    const auto start = std::chrono::steady_clock::now();
-    std::unique_lock lock(mutex_);
-    while (!done_) {
-      wake_.wait_for(lock, std::chrono::milliseconds(100));
-      if (done_) break;
-      if (g_interrupted) machine_.cancel();
-      if (!tty_ || std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500)) {
-        continue;
-      }
-      const uint64_t cycles = recorder_.progress_cycles();
-      const double ms = 1e3 * double(cycles) / double(machine_.board().clock_hz);
-      std::string ops = fmt::format("{} operators done", recorder_.operators_done());
-      if (recorder_.operator_count()) {
-        ops = fmt::format("operators {} of {} done", recorder_.operators_done(),
-                          recorder_.operator_count());
-      }
-      std::lock_guard out(stderr_lock_);
-      std::fprintf(stderr, "\r\033[Ktinysim: profiling... %s cycles (%.3f ms simulated), %s%s",
-                   prof::detail::with_commas(int64_t(cycles)).c_str(), ms, ops.c_str(),
-                   g_interrupted ? ", stopping" : "  (Ctrl-C: stop, keep partial results)");
-      std::fflush(stderr);
-      shown_ = true;
-    }
-  }
-
-  sim::Machine& machine_;
-  const prof::Recorder& recorder_;
-  std::mutex& stderr_lock_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool done_ = false;
-  bool tty_ = false;
-  bool shown_ = false;
-  struct sigaction previous_ {};
-  std::thread thread_;
-};
-
 bool write_output(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
@@ -175,75 +97,70 @@ int profile(const ProfileArgs& args) {
     std::fprintf(stderr, "tinysim: %s\n", board.status().message().c_str());
     return exit_code_for_status(board.status());
   }
-  auto image = sim::Image::load(args.firmware);
-  if (!image.is_ok()) {
-    std::fprintf(stderr, "tinysim: %s\n", image.status().message().c_str());
-    return exit_code_for_status(image.status());
-  }
-  auto info = prof::FirmwareInfo::load(args.firmware);
-  if (!info.is_ok()) {
-    std::fprintf(stderr, "tinysim: %s\n", info.status().message().c_str());
-    return exit_code_for_status(info.status());
-  }
-  prof::RecorderOptions options;
-  options.tool_version = TINYSIM_VERSION;
-  options.paint_memory = !args.no_paint;
-  options.arena_symbol = args.arena;
-  if (!args.rules.empty()) {
-    auto user = prof::RuleSet::load(args.rules);
-    if (!user.is_ok()) {
-      std::fprintf(stderr, "tinysim: %s\n", user.status().message().c_str());
+  if (!args.battery.battery.empty()) {
+    // Checked before the run: a typo should not cost a simulation.
+    if (!power_models::battery_named(args.battery.battery)) {
+      std::fprintf(stderr, "tinysim: --battery: unknown battery '%s' (known: %s)\n",
+                   args.battery.battery.c_str(), power_models::battery_names());
       return exit_code::kUsage;
     }
-    prof::RuleSet rules = user.value();
-    rules.append(prof::RuleSet::builtin());
-    options.rules = rules;
+    if (!power_models::parse_rate_per_second(args.battery.rate)) {
+      std::fprintf(stderr, "tinysim: --rate: '%s' is not N/s, N/min, N/h or N/day with N > 0\n",
+                   args.battery.rate.c_str());
+      return exit_code::kUsage;
+    }
   }
-
-  auto machine = sim::Machine::create(board.value(), image.value(), args.machine_options());
-  if (!machine.is_ok()) {
-    std::fprintf(stderr, "tinysim: %s\n", machine.status().message().c_str());
-    return exit_code_for_status(machine.status());
-  }
-  sim::Machine& m = *machine.value();
-  auto recorder = prof::Recorder::create(m, info.value(), options);
-  if (!recorder.is_ok()) {
-    std::fprintf(stderr, "tinysim: %s\n", recorder.status().message().c_str());
-    return exit_code_for_status(recorder.status());
-  }
-  m.set_observer(recorder.value().get());
-
+  // The run itself is a profiler session (profiler/session.h), shared with compare and the GUI.
+  prof::SessionOptions session;
+  session.recorder.tool_version = TINYSIM_VERSION;
+  session.recorder.paint_memory = !args.no_paint;
+  session.recorder.arena_symbol = args.arena;
+  session.rules_file = args.rules;
+  session.machine = args.machine_options();
+  session.run = args.run_options();
   // The report may go to stdout: the firmware's console goes to stderr.
   std::mutex stderr_lock;
-  ProgressMonitor* monitor = nullptr;
-  m.set_console([&](int, std::string_view text) {
+  ProgressLine progress_line(stderr_lock);
+  session.console = [&](int, std::string_view text) {
     std::lock_guard lock(stderr_lock);
-    if (monitor) monitor->clear_line();
+    progress_line.clear_locked();
     std::fwrite(text.data(), 1, text.size(), stderr);
-  });
-  m.set_warning_sink([&](const std::string& message) {
+  };
+  session.warnings = [&](const std::string& message) {
     std::lock_guard lock(stderr_lock);
-    if (monitor) monitor->clear_line();
+    progress_line.clear_locked();
     std::fprintf(stderr, "tinysim: warning: %s\n", message.c_str());
-  });
-  const sim::RunOptions run_options = args.run_options();
-  sim::RunResult result;
-  bool interrupted = false;
-  {
-    ProgressMonitor progress(m, *recorder.value(), stderr_lock);
-    monitor = &progress;
-    result = m.run(run_options);
-    interrupted = progress.interrupted();
-    std::lock_guard lock(stderr_lock);
-    monitor = nullptr;
+  };
+  InterruptGuard interrupt;
+  auto ran = prof::run_session(
+      args.firmware, board.value(), session,
+      [&](const prof::SessionProgress& p) {
+        progress_line.show(
+            "tinysim: profiling... " + describe_progress(p) +
+            (interrupt.interrupted() ? ", stopping" : "  (Ctrl-C: stop, keep partial results)"));
+      },
+      interrupt.flag());
+  progress_line.clear();
+  if (!ran.is_ok()) {
+    std::fprintf(stderr, "tinysim: %s\n", ran.status().message().c_str());
+    return exit_code_for_status(ran.status());
   }
-  prof::Profile profile = recorder.value()->finish(result);
+  const bool interrupted = interrupt.interrupted();
+  const sim::RunResult result = ran.value().run;
+  prof::Profile profile = std::move(ran.value().profile);
   if (interrupted) {
     profile.warnings.push_back(
         "interrupted (Ctrl-C): partial results, up to where the run stopped");
   }
   if (result.reason != sim::StopReason::kExit) {
     std::fputs(format_run_report(board.value(), result).c_str(), stderr);
+  }
+  if (!args.battery.battery.empty()) {
+    // The profile is still worth keeping when the board cannot give a battery estimate.
+    if (Status s = prof::add_battery_estimate(profile, board.value(), args.battery); !s.is_ok()) {
+      std::fprintf(stderr, "tinysim: warning: no battery estimate: %s\n", s.message().c_str());
+      profile.warnings.push_back("no battery estimate: " + s.message());
+    }
   }
 
   // Store first: the run is kept even when the report's reader goes away (a closed pipe).
@@ -437,6 +354,15 @@ void add_profile_commands(CLI::App& app, CommandRegistry& registry) {
                   "Do not paint stack and heap (no stack/heap peaks)");
     cmd->add_flag("--by-index", args->by_index,
                   "List operators in network order, not hottest first");
+    cmd->add_option(
+        "--battery", args->battery.battery,
+        std::string("Battery life estimate for this battery: ") + power_models::battery_names());
+    cmd->add_option("--rate", args->battery.rate,
+                    "Inferences per time for --battery: N/s, N/min, N/h, N/day")
+        ->capture_default_str();
+    cmd->add_option("--sleep", args->battery.sleep_mode,
+                    "Low-power mode between inferences for --battery (default: the board's "
+                    "lowest-current mode)");
     registry.add(cmd, [args] { return profile(*args); });
   }
   {

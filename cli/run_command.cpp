@@ -11,6 +11,8 @@
 #include "cli/exit_codes.h"
 #include "cli/run_report.h"
 #include "cli/simulation_options.h"
+#include "power_models/energy_model.h"
+#include "profiler/energy.h"
 #include "sim/board.h"
 #include "sim/catalog.h"
 #include "sim/elf_image.h"
@@ -53,6 +55,13 @@ int run(const RunArgs& args) {
 
   if (!args.quiet || result.reason != sim::StopReason::kExit) {
     std::fputs(format_run_report(board.value(), result).c_str(), stderr);
+    // The energy model's view of the run (docs/power-models.md), labelled with its source.
+    if (auto energy = profiler::board_energy(board.value())) {
+      const power_models::EnergyModel model(energy->params, double(board.value().clock_hz));
+      std::fprintf(stderr, "  energy        %.1f uJ, %.3f mW average at %g V (%s)\n",
+                   model.energy_uj(result.events), model.average_power_mw(result.events),
+                   energy->params.vdd_v, energy->label.c_str());
+    }
   }
   if (!args.json_path.empty()) {
     const nlohmann::json doc = run_report_json(image.value(), board.value(), result);

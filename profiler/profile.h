@@ -156,6 +156,36 @@ struct Timeline {
   bool truncated = false;  // more executions than the recorder keeps (RecorderOptions)
 };
 
+// A battery estimate for a duty cycle (tinysim profile --battery, power_models/battery.h).
+struct BatteryReport {
+  std::string battery;  // "cr2032", "2xaa", "lipo-500mah"
+  std::string battery_source;
+  double capacity_mah = 0;
+  double voltage_v = 0;
+  double inferences_per_second = 0;
+  std::string sleep_mode;  // the low-power mode between inferences ("stop", "system-off")
+  double sleep_current_ua = 0;
+  bool feasible = true;  // false: an inference takes longer than the period
+  double average_power_mw = 0;
+  double inferences_per_charge = 0;
+  double life_days = 0;
+};
+
+// The energy model's view of the run (power_models/, docs/power-models.md). Per-context
+// microjoules are the kEnergyUj metric of the total, operators, functions.
+struct EnergyReport {
+  // Model version and where the coefficients come from, e.g. "tinysim-energy/1, calibrated:
+  // ..." or "tinysim-energy/1, estimate: ...". Every output shows it.
+  std::string model;
+  bool estimate = true;
+  double vdd_v = 0;
+  double average_power_mw = 0;  // the whole run: energy / simulated time
+  // One inference: the operators' energy and time (the whole run when there are no operators).
+  double inference_energy_uj = 0;
+  double inference_time_us = 0;
+  std::optional<BatteryReport> battery;
+};
+
 struct Profile {
   std::string schema = kProfileSchema;
   std::string tool_version;
@@ -171,6 +201,7 @@ struct Profile {
   std::vector<LineProfile> lines;          // by cycles, hottest first (at most a limit)
   std::vector<StackEntry> stacks;          // folded stacks, by cycles
   MemoryReport memory;
+  std::optional<EnergyReport> energy;  // absent when the board has no power figures
   Timeline timeline;
   std::vector<std::string> warnings;
 };

@@ -404,6 +404,22 @@ Recorder::Slot& Recorder::slot_for(const sim::RetiredBlock& block) {
   return new_slot(block);
 }
 
+void Recorder::switch_marker_op(uint32_t new_op) {
+  const power_models::EventCounts now = machine_.event_counts();
+  if (marker_events_.size() < marker_acc_.size()) marker_events_.resize(marker_acc_.size());
+  marker_events_[cur_marker_op_] += now - marker_events_at_switch_;
+  marker_events_at_switch_ = now;
+  cur_marker_op_ = new_op;
+}
+
+void Recorder::switch_rule_op(uint32_t new_op) {
+  const power_models::EventCounts now = machine_.event_counts();
+  if (rule_events_.size() < rule_acc_.size()) rule_events_.resize(rule_acc_.size());
+  rule_events_[cur_rule_op_] += now - rule_events_at_switch_;
+  rule_events_at_switch_ = now;
+  cur_rule_op_ = new_op;
+}
+
 Recorder::Slot& Recorder::new_slot(const sim::RetiredBlock& block) {
   Slot s;
   s.start = block.start_address;
@@ -415,7 +431,11 @@ Recorder::Slot& Recorder::new_slot(const sim::RetiredBlock& block) {
   s.callee_fn = kFnPending;
   s.insn_begin = static_cast<uint32_t>(insn_addresses_.size());
   s.insn_count = static_cast<uint32_t>(block.insns.size());
-  for (const cpu_models::Instruction& insn : block.insns) insn_addresses_.push_back(insn.address);
+  for (const cpu_models::Instruction& insn : block.insns) {
+    insn_addresses_.push_back(insn.address);
+    ++s.energy.instructions[static_cast<int>(power_models::energy_class_of(insn.cls))];
+  }
+  if (block.energy) s.energy.source = block.energy->source;
   if (!block.insns.empty()) {
     const cpu_models::Instruction& last = block.insns.back();
     s.fallthrough = last.address + last.size_bytes;
@@ -527,7 +547,7 @@ void Recorder::split_block_at_markers(const sim::RetiredBlock& block) {
     charge(cycles, instructions);
     instructions_left -= instructions;
     at = cycle;
-    cur_marker_op_ = pending_[i].new_op;
+    switch_marker_op(pending_[i].new_op);
     reroot_frames();
   }
   pending_count_ = 0;
@@ -594,7 +614,7 @@ void Recorder::on_itm_write(uint32_t port, uint32_t value, uint64_t cycle) {
   }
   if (pending_count_ == std::size(pending_)) {
     // More boundaries in one block than we queue: switch now (the block goes to the new op).
-    cur_marker_op_ = new_op;
+    switch_marker_op(new_op);
     reroot_frames();
     return;
   }
@@ -648,7 +668,7 @@ void Recorder::begin_rule_op(size_t depth, int rule) {
     op.nodes.push_back(node);
   }
   memory_at_op_begin(op, &arena_rule_snapshot_, expected_cycle_);
-  cur_rule_op_ = slot;
+  switch_rule_op(slot);
   rule_active_depth_ = static_cast<long>(depth);
   frames_[depth].begins_rule_op = true;
 }
@@ -660,7 +680,7 @@ void Recorder::end_rule_op(uint64_t cycle) {
   record_slice(true, cur_rule_op_, op.open_since, cycle);
   if (!markers_seen_) operators_done_.fetch_add(1, std::memory_order_relaxed);
   frames_[static_cast<size_t>(rule_active_depth_)].begins_rule_op = false;
-  cur_rule_op_ = 0;
+  switch_rule_op(0);
   rule_active_depth_ = -1;
 }
 

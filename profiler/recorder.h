@@ -34,6 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "power_models/event_counts.h"
 #include "profiler/firmware_info.h"
 #include "profiler/operator_table.h"
 #include "profiler/profile.h"
@@ -116,6 +117,7 @@ class Recorder final : public sim::ExecutionObserver {
     bool fn_entry = false;  // the block starts at its function's first instruction
     uint32_t insn_begin = 0, insn_count = 0;  // into insn_addresses_
     uint64_t cycles = 0, instructions = 0, executions = 0;
+    power_models::BlockEnergyCounts energy;  // the whole block's, for per-function energy
   };
 
   // A node of the calling-context tree: one per distinct (operator, call path).
@@ -201,6 +203,12 @@ class Recorder final : public sim::ExecutionObserver {
   }
 
   void apply_marker(const PendingMarker& marker, uint64_t cycle);
+  // Operator switches: the machine's event counts since the last switch go to the operator
+  // that was current (energy per operator; O(1), at boundaries only).
+  void switch_marker_op(uint32_t new_op);
+  void switch_rule_op(uint32_t new_op);
+  // finish() helper: energy, stall and cache metrics of the total, operators and functions.
+  void build_energy(Profile& p, const sim::RunResult& result, bool rules);
   uint32_t marker_slot(uint32_t index);
   void begin_rule_op(size_t depth, int rule);
   void end_rule_op(uint64_t cycle);
@@ -243,6 +251,12 @@ class Recorder final : public sim::ExecutionObserver {
   uint32_t cur_rule_op_ = 0;    // slot in rule_acc_ (0: outside operators)
   std::vector<OpAccumulator> marker_acc_;
   std::vector<OpAccumulator> rule_acc_;
+  // Energy-model event counts per operator slot (index as marker_acc_ / rule_acc_), and the
+  // machine's counts at the last switch.
+  std::vector<power_models::EventCounts> marker_events_;
+  std::vector<power_models::EventCounts> rule_events_;
+  power_models::EventCounts marker_events_at_switch_;
+  power_models::EventCounts rule_events_at_switch_;
   uint64_t expected_cycle_ = 0;  // end of the last block (or event)
   uint32_t gap_node_ = kNone;    // where the next gap goes (exception entry/exit latency)
   bool gap_to_entry_ = false;    // the next gap is exception entry latency of the top frame

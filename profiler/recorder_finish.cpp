@@ -7,6 +7,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "power_models/energy_model.h"
+#include "profiler/energy.h"
 #include "profiler/recorder.h"
 #include "sim/core.h"
 #include "sim/decoder.h"
@@ -28,7 +30,7 @@ bool is_heap_or_stack_section(const std::string& name) {
 Profile Recorder::finish(const sim::RunResult& result) {
   // Boundaries seen in a block that never retired.
   for (size_t i = 0; i < pending_count_; ++i) {
-    cur_marker_op_ = pending_[i].new_op;
+    switch_marker_op(pending_[i].new_op);
     reroot_frames();
   }
   pending_count_ = 0;
@@ -47,6 +49,9 @@ Profile Recorder::finish(const sim::RunResult& result) {
     rule_ops_[cur_rule_op_].ever_incomplete = true;
     end_rule_op(end);
   }
+  // The events since the last operator switch go to the operator (or outside) still current.
+  switch_marker_op(cur_marker_op_);
+  switch_rule_op(cur_rule_op_);
   scan_stack();
 
   Profile p;
@@ -102,6 +107,7 @@ Profile Recorder::finish(const sim::RunResult& result) {
     if (f.exclusive.get(Metric::kCycles) > 0) code += f.size_bytes;
   }
   p.total.set(Metric::kFlashCodeBytes, double(code));
+  build_energy(p, result, rules);
   p.total.complete_derived(board.clock_hz);
 
   if (unmatched_markers_) {
@@ -420,6 +426,87 @@ const char* operator_source_name(OperatorSource source) {
       return "rules";
   }
   return "none";
+}
+
+void Recorder::build_energy(Profile& p, const sim::RunResult& result, bool rules) {
+  const sim::Board& board = machine_.board();
+  const bool has_caches = !board.caches.empty();
+  // Stall and cache metrics come from the memory models, with or without an energy model.
+  auto set_memory = [&](Metrics& m, const power_models::EventCounts& c) {
+    m.set(Metric::kMemoryStallCycles, double(c.stall_cycles));
+    if (has_caches) {
+      m.set(Metric::kCacheHits, double(c.cache_hits));
+      m.set(Metric::kCacheMisses, double(c.cache_misses));
+    }
+  };
+  std::vector<power_models::EventCounts>& events = rules ? rule_events_ : marker_events_;
+  std::vector<OpAccumulator>& acc = rules ? rule_acc_ : marker_acc_;
+  events.resize(acc.size());
+  set_memory(p.total, result.events);
+  set_memory(p.outside_operators, events[0]);
+  const auto energy = board_energy(board);
+  std::optional<power_models::EnergyModel> model;
+  if (energy) model.emplace(energy->params, double(board.clock_hz));
+  if (model) p.total.set(Metric::kEnergyUj, model->energy_uj(result.events));
+  if (model) p.outside_operators.set(Metric::kEnergyUj, model->energy_uj(events[0]));
+  // Operators: the profile lists them in index order; find each one's slot by its index.
+  std::vector<OpState>& states = rules ? rule_ops_ : marker_ops_;
+  power_models::EventCounts inference;
+  uint64_t inference_cycles = 0;
+  for (OperatorProfile& op : p.operators) {
+    for (uint32_t slot = 1; slot < states.size(); ++slot) {
+      if (!states[slot].invocations || states[slot].info.index != op.index ||
+          states[slot].info.name != op.name) {
+        continue;
+      }
+      set_memory(op.metrics, events[slot]);
+      if (model) op.metrics.set(Metric::kEnergyUj, model->energy_uj(events[slot]));
+      inference += events[slot];
+      inference_cycles += acc[slot].cycles;
+      break;
+    }
+  }
+  if (!model) return;
+  // Functions: each block's counts times its executions, its cycles by its fetch source
+  // (memory events are not split by function).
+  std::map<std::string, power_models::EventCounts> by_name;
+  for (const Slot& s : slots_) {
+    if (!s.executions) continue;
+    power_models::EventCounts& c = by_name[fn_name(s.fn)];
+    c.cycles_by_source[static_cast<int>(s.energy.source)] += s.cycles;
+    for (int k = 0; k < power_models::kEnergyClassCount; ++k)
+      c.instructions_by_class[k] += s.energy.instructions[k] * s.executions;
+  }
+  for (FunctionProfile& f : p.functions) {
+    auto it = by_name.find(f.name);
+    if (it != by_name.end()) {
+      f.exclusive.set(Metric::kEnergyUj, model->energy_uj(it->second));
+    } else if (f.name == "[sleep]") {
+      power_models::EventCounts c;
+      c.sleep_cycles = f.exclusive.get_u64(Metric::kCycles);
+      f.exclusive.set(Metric::kEnergyUj, model->energy_uj(c));
+    } else {
+      // Exception entry/exit latency: counted as fetching from the boot region, as the machine
+      // counts it.
+      power_models::EventCounts c;
+      c.cycles_by_source[static_cast<int>(machine_.boot_fetch_source())] =
+          f.exclusive.get_u64(Metric::kCycles);
+      f.exclusive.set(Metric::kEnergyUj, model->energy_uj(c));
+    }
+  }
+  EnergyReport r;
+  r.model = energy->label;
+  r.estimate = energy->params.estimate;
+  r.vdd_v = energy->params.vdd_v;
+  r.average_power_mw = model->average_power_mw(result.events);
+  if (p.operators.empty()) {
+    r.inference_energy_uj = model->energy_uj(result.events);
+    r.inference_time_us = model->seconds(result.events) * 1e6;
+  } else {
+    r.inference_energy_uj = model->energy_uj(inference);
+    r.inference_time_us = double(inference_cycles) / double(board.clock_hz) * 1e6;
+  }
+  p.energy = std::move(r);
 }
 
 }  // namespace tinysim::profiler

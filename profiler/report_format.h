@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "profiler/metrics.h"
@@ -22,6 +23,10 @@ std::vector<Metric> present_metrics(const std::vector<const Metrics*>& sets);
 std::string percent(double part, double whole);
 // The file name of a path.
 std::string base_name(const std::string& path);
+// `s` without leading and trailing white space.
+std::string_view trim(std::string_view s);
+// `s` escaped for XML text and attribute values; control characters XML 1.0 forbids become '?'.
+std::string xml_escape(const std::string& s);
 // Operators in display order: hottest first, or by index.
 std::vector<const OperatorProfile*> ordered_operators(const Profile& profile, bool by_index);
 // "17,504 B of 262,144 B (fits, 244,640 B free)".

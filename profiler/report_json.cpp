@@ -44,6 +44,32 @@ const json& array(const json& object, const char* key, const std::string& where)
   return v;
 }
 
+json energy_to_json(const std::optional<EnergyReport>& e) {
+  if (!e) return nullptr;
+  json battery = nullptr;
+  if (e->battery) {
+    const BatteryReport& b = *e->battery;
+    battery = {{"battery", b.battery},
+               {"battery_source", b.battery_source},
+               {"capacity_mah", b.capacity_mah},
+               {"voltage_v", b.voltage_v},
+               {"inferences_per_second", b.inferences_per_second},
+               {"sleep_mode", b.sleep_mode},
+               {"sleep_current_ua", b.sleep_current_ua},
+               {"feasible", b.feasible},
+               {"average_power_mw", b.average_power_mw},
+               {"inferences_per_charge", b.inferences_per_charge},
+               {"life_days", b.life_days}};
+  }
+  return {{"model", e->model},
+          {"estimate", e->estimate},
+          {"vdd_v", e->vdd_v},
+          {"average_power_mw", e->average_power_mw},
+          {"inference_energy_uj", e->inference_energy_uj},
+          {"inference_time_us", e->inference_time_us},
+          {"battery", battery}};
+}
+
 }  // namespace
 
 json metrics_to_json(const Metrics& metrics) {
@@ -185,6 +211,7 @@ json profile_to_json(const Profile& p) {
       {"lines", lines},
       {"stacks", stacks},
       {"memory", memory},
+      {"energy", energy_to_json(p.energy)},
       {"timeline",
        {{"operators", slices},
         {"stack_high_water_bytes", stack_samples},
@@ -331,6 +358,34 @@ StatusOr<Profile> profile_from_json(const json& d) {
     }
     p.timeline.truncated = get<bool>(t, "truncated", "$.timeline");
     p.warnings = get<std::vector<std::string>>(d, "warnings", "$");
+    // "energy" (absent in profiles written before the energy model, null without power figures).
+    if (auto it = d.find("energy"); it != d.end() && !it->is_null()) {
+      const json& e = *it;
+      EnergyReport r;
+      r.model = get<std::string>(e, "model", "$.energy");
+      r.estimate = get<bool>(e, "estimate", "$.energy");
+      r.vdd_v = get<double>(e, "vdd_v", "$.energy");
+      r.average_power_mw = get<double>(e, "average_power_mw", "$.energy");
+      r.inference_energy_uj = get<double>(e, "inference_energy_uj", "$.energy");
+      r.inference_time_us = get<double>(e, "inference_time_us", "$.energy");
+      if (auto b = e.find("battery"); b != e.end() && !b->is_null()) {
+        const char* where = "$.energy.battery";
+        BatteryReport br;
+        br.battery = get<std::string>(*b, "battery", where);
+        br.battery_source = get<std::string>(*b, "battery_source", where);
+        br.capacity_mah = get<double>(*b, "capacity_mah", where);
+        br.voltage_v = get<double>(*b, "voltage_v", where);
+        br.inferences_per_second = get<double>(*b, "inferences_per_second", where);
+        br.sleep_mode = get<std::string>(*b, "sleep_mode", where);
+        br.sleep_current_ua = get<double>(*b, "sleep_current_ua", where);
+        br.feasible = get<bool>(*b, "feasible", where);
+        br.average_power_mw = get<double>(*b, "average_power_mw", where);
+        br.inferences_per_charge = get<double>(*b, "inferences_per_charge", where);
+        br.life_days = get<double>(*b, "life_days", where);
+        r.battery = br;
+      }
+      p.energy = r;
+    }
   } catch (const ReadError& e) {
     return Status(StatusCode::kInvalidArgument, "profile JSON: " + e.what);
   }

@@ -9,36 +9,7 @@
 namespace tinysim::profiler {
 namespace {
 
-std::string xml(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 allows no control characters but tab, newline and carriage return.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += '?';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
+using detail::xml_escape;
 
 struct Case {
   std::string classname, name;
@@ -97,21 +68,24 @@ std::string render_junit(const Profile& p) {
   out += fmt::format(
       "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
       "time=\"{:.9f}\">\n",
-      xml(suite), cases.size(), failures, p.total.get(Metric::kCycles) * seconds_per_cycle);
+      xml_escape(suite), cases.size(), failures, p.total.get(Metric::kCycles) * seconds_per_cycle);
   out += "    <properties>\n";
-  out += fmt::format("      <property name=\"firmware\" value=\"{}\"/>\n", xml(p.firmware.path));
-  out += fmt::format("      <property name=\"fnv1a64\" value=\"{}\"/>\n", xml(p.firmware.fnv1a64));
-  out += fmt::format("      <property name=\"board\" value=\"{}\"/>\n", xml(p.board.name));
+  out += fmt::format("      <property name=\"firmware\" value=\"{}\"/>\n",
+                     xml_escape(p.firmware.path));
+  out += fmt::format("      <property name=\"fnv1a64\" value=\"{}\"/>\n",
+                     xml_escape(p.firmware.fnv1a64));
+  out += fmt::format("      <property name=\"board\" value=\"{}\"/>\n", xml_escape(p.board.name));
   out += fmt::format("      <property name=\"clock_hz\" value=\"{}\"/>\n", p.board.clock_hz);
   out += "    </properties>\n";
   for (const Case& c : cases) {
     out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.9f}\">\n",
-                       xml(c.classname), xml(c.name), c.seconds);
+                       xml_escape(c.classname), xml_escape(c.name), c.seconds);
     if (!c.failure.empty()) {
-      out += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml(c.failure),
-                         xml(c.failure));
+      out += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(c.failure),
+                         xml_escape(c.failure));
     }
-    if (!c.output.empty()) out += fmt::format("      <system-out>{}</system-out>\n", xml(c.output));
+    if (!c.output.empty())
+      out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(c.output));
     out += "    </testcase>\n";
   }
   out += "  </testsuite>\n</testsuites>\n";

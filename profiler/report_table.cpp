@@ -22,6 +22,27 @@ std::string run_line(const Profile& p) {
   return out;
 }
 
+// The energy model's summary: total, average power, per inference, battery; and the label.
+std::string energy_lines(const Profile& p) {
+  if (!p.energy) return "  energy   n/a (the catalog has no power figures for this board)\n";
+  const EnergyReport& e = *p.energy;
+  std::string out = fmt::format(
+      "  energy   {:.1f} uJ, {:.3f} mW average at {:g} V; per inference {:.1f} uJ in {:.3f} ms\n",
+      p.total.get(Metric::kEnergyUj), e.average_power_mw, e.vdd_v, e.inference_energy_uj,
+      e.inference_time_us / 1e3);
+  out += fmt::format("  model    {}\n", e.model);
+  if (e.battery) {
+    const BatteryReport& b = *e.battery;
+    out += fmt::format(
+        "  battery  {} ({:g} mAh, {:g} V), one inference every {:g} s, {} between ({:g} uA): {}"
+        "{:.4f} mW average, {:.3g} inferences per charge, {:.1f} days (ideal cell)\n",
+        b.battery, b.capacity_mah, b.voltage_v, 1.0 / b.inferences_per_second, b.sleep_mode,
+        b.sleep_current_ua, b.feasible ? "" : "INFEASIBLE (an inference outlasts the period), ",
+        b.average_power_mw, b.inferences_per_charge, b.life_days);
+  }
+  return out;
+}
+
 std::string ending(const Profile& p) {
   if (p.run.stop_reason == "exit")
     return fmt::format("firmware exited with status {}", *p.run.exit_code);
@@ -37,6 +58,7 @@ std::string render_table(const Profile& p, const RenderOptions& options) {
                      double(p.board.clock_hz) / 1e6);
   out += fmt::format("  run      {}\n", ending(p));
   out += fmt::format("  total    {}\n", run_line(p));
+  out += energy_lines(p);
   const double total_cycles = p.total.get(Metric::kCycles);
 
   // Operators.

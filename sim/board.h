@@ -177,9 +177,39 @@ struct LowPowerCurrent {
   Source source{};
 };
 
+// Coefficients of the energy model (power_models/power_parameters.h) at one condition
+// (`power.model[]`): fitted by a calibration run against power.run figures, or estimated. Keys
+// are the PowerParameters fields; charges in pC (pC per cycle = uA/MHz); 0 for a fetch source
+// means "not calibrated" (the flash value is used, and outputs say so). `calibration` says what
+// the coefficients were fitted to ("tinysim calibrate: coremark-like from flash at 64 MHz,
+// power.run[0] 3.3 mA").
+struct PowerModelPoint {
+  std::string range;      // voltage range it holds for ("" any)
+  double vdd_v = 0;       // supply it was fitted at
+  std::string regulator;  // "ldo", "smps", "dcdc", "bypass" ("" not stated)
+  double i_static_ma = 0;
+  double q_flash_pc = 0;  // base charge per cycle executing from flash
+  double q_sram_pc = 0;
+  double q_tcm_pc = 0;
+  double q_xip_pc = 0;
+  double dq_alu_pc = 0;  // per-instruction class deltas
+  double dq_mul_mac_simd_pc = 0;
+  double dq_load_store_pc = 0;
+  double dq_branch_pc = 0;
+  double dq_fpu_pc = 0;
+  double dq_other_pc = 0;
+  double q_flash_line_pc = 0;
+  double q_cache_hit_pc = 0;
+  double q_cache_miss_pc = 0;
+  double q_stall_pc = 0;  // per stall cycle
+  std::string calibration;
+  Source source{};
+};
+
 struct PowerFigures {
   std::vector<RunCurrent> run;
   std::vector<LowPowerCurrent> low_power;
+  std::vector<PowerModelPoint> model;  // energy-model coefficients, one per condition
 };
 
 struct Price {

@@ -578,6 +578,34 @@ LowPowerCurrent read_low_power(Table& t) {
   return l;
 }
 
+PowerModelPoint read_power_model(Table& t) {
+  PowerModelPoint m;
+  m.range = t.str_or("range", "");
+  m.vdd_v = *t.number("vdd_v", true);
+  m.regulator = t.choice("regulator", false, {"ldo", "smps", "dcdc", "bypass"}).value_or("");
+  m.i_static_ma = t.number("i_static_ma", false).value_or(0);
+  m.q_flash_pc = *t.number("q_flash_pc", true);
+  m.q_sram_pc = t.number("q_sram_pc", false).value_or(0);
+  m.q_tcm_pc = t.number("q_tcm_pc", false).value_or(0);
+  m.q_xip_pc = t.number("q_xip_pc", false).value_or(0);
+  m.dq_alu_pc = t.number("dq_alu_pc", false).value_or(0);
+  m.dq_mul_mac_simd_pc = t.number("dq_mul_mac_simd_pc", false).value_or(0);
+  m.dq_load_store_pc = t.number("dq_load_store_pc", false).value_or(0);
+  m.dq_branch_pc = t.number("dq_branch_pc", false).value_or(0);
+  m.dq_fpu_pc = t.number("dq_fpu_pc", false).value_or(0);
+  m.dq_other_pc = t.number("dq_other_pc", false).value_or(0);
+  m.q_flash_line_pc = t.number("q_flash_line_pc", false).value_or(0);
+  m.q_cache_hit_pc = t.number("q_cache_hit_pc", false).value_or(0);
+  m.q_cache_miss_pc = t.number("q_cache_miss_pc", false).value_or(0);
+  m.q_stall_pc = t.number("q_stall_pc", false).value_or(0);
+  m.calibration = *t.str("calibration", true);
+  if (m.vdd_v <= 0) fail(t.file(), t.path() + ".vdd_v", "must be positive");
+  if (m.q_flash_pc <= 0) fail(t.file(), t.path() + ".q_flash_pc", "must be positive");
+  m.source = t.source();
+  t.finish();
+  return m;
+}
+
 Price read_price(Table& t) {
   Price p;
   p.usd = *t.number("usd", true);
@@ -690,6 +718,7 @@ Board read_board(const Node& root, Context& ctx, const std::string& name) {
   if (auto power = top.table("power", false)) {
     for (Table& r : power->tables("run")) b.power.run.push_back(read_run_current(r));
     for (Table& l : power->tables("low_power")) b.power.low_power.push_back(read_low_power(l));
+    for (Table& m : power->tables("model")) b.power.model.push_back(read_power_model(m));
     power->finish();
   }
 

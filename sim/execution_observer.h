@@ -10,6 +10,7 @@
 #include <span>
 
 #include "cpu_models/instruction.h"
+#include "power_models/event_counts.h"
 
 namespace tinysim::sim {
 
@@ -23,6 +24,9 @@ struct RetiredBlock {
   // The block's decoded instructions (valid during the call only): the last one tells whether
   // the block ended in a call (BL, BLX), a return (BX LR, POP {..PC}, LDR PC) or a branch.
   std::span<const cpu_models::Instruction> insns;
+  // The executed instructions by energy class and the block's fetch source (the energy model's
+  // per-block counts; valid during the call only; never null from the Machine).
+  const power_models::BlockEnergyCounts* energy = nullptr;
 };
 
 class ExecutionObserver {

@@ -37,6 +37,27 @@ Machine* self(void* user_data) {
   return static_cast<Machine*>(user_data);
 }
 
+// The energy model's fetch source of code at `address`: the kind of its region (an alias counts
+// as the region it mirrors); flash where the address is in no region.
+power_models::FetchSource fetch_source_at(const Board& board, uint32_t address) {
+  const MemoryRegion* r = board.region_at(address);
+  if (r && !r->alias_of.empty()) {
+    if (const MemoryRegion* target = board.region_named(r->alias_of)) r = target;
+  }
+  if (!r) return power_models::FetchSource::kFlash;
+  switch (r->kind) {
+    case RegionKind::kFlash:
+      return power_models::FetchSource::kFlash;
+    case RegionKind::kSram:
+      return power_models::FetchSource::kSram;
+    case RegionKind::kTcm:
+      return power_models::FetchSource::kTcm;
+    case RegionKind::kXip:
+      return power_models::FetchSource::kXip;
+  }
+  return power_models::FetchSource::kFlash;
+}
+
 }  // namespace
 
 // --- Unicorn callback trampolines: no exception may escape into Unicorn. ---
@@ -298,6 +319,7 @@ bool Machine::read_u32(uint32_t address, uint32_t& value) const {
 
 Status Machine::boot() {
   const std::string file = image_.path().string();
+  boot_source_ = fetch_source_at(board_, board_.boot_address);
   bool vector_table_loaded = false;
   for (const Segment& seg : image_.segments()) {
     for (uint32_t a : {seg.load_address, seg.run_address}) {
@@ -369,6 +391,23 @@ std::string Machine::location_of_current_block() const {
   return image_.describe_address(current_->timing.start_address);
 }
 
+power_models::EventCounts Machine::event_counts() const {
+  power_models::EventCounts c;
+  c.cycles_by_source = source_cycles_;
+  c.cycles_by_source[static_cast<int>(boot_source_)] += exception_cycles_;
+  c.instructions_by_class = class_instructions_;
+  const memory_models::MemoryCounters& m = memory_->counters();
+  c.flash_line_reads = m.flash_fetch_reads + m.flash_prefetch_reads + m.flash_data_reads;
+  for (const memory_models::CacheCounters* cache :
+       {&m.flash_icache, &m.flash_dcache, &m.l1_icache, &m.l1_dcache, &m.xip_cache}) {
+    c.cache_hits += cache->hits();
+    c.cache_misses += cache->misses();
+  }
+  c.stall_cycles = m.fetch_stall_cycles + m.data_stall_cycles;
+  c.sleep_cycles = sleep_cycles_;
+  return c;
+}
+
 // --- hot path ---
 
 Machine::CachedBlock& Machine::lookup_block(uint32_t address, uint32_t size) {
@@ -420,6 +459,10 @@ void Machine::decode_block(uint32_t address, uint32_t size, CachedBlock& block) 
             [](const auto& a, const auto& b) { return a.address < b.address; });
   if (!block.probes.empty()) block.attention |= kAttentionProbe;
   block.fetch_free = options_.ideal_memory || memory_->fetch_is_free(address);
+  block.energy = {};
+  block.energy.source = fetch_source_at(board_, address);
+  for (const cpu_models::Instruction& insn : block.insns)
+    ++block.energy.instructions[static_cast<int>(power_models::energy_class_of(insn.cls))];
 }
 
 void Machine::on_block(uint32_t address, uint32_t size) {
@@ -816,7 +859,9 @@ RunResult Machine::run(const RunOptions& options) {
           // runs an FP instruction, which is not tracked: a handler that runs none leaves
           // FPCCR.LSPACT set and the return restores no FP registers (DDI0403E B1.5.8,
           // PopStack), an integer return. The entry latency follows the same rule.
-          cycles_ += fp_frame && !scs_->lazy_fp_stacking() ? t.exit_fp : t.exit;
+          const uint32_t exit_cycles = fp_frame && !scs_->lazy_fp_stacking() ? t.exit_fp : t.exit;
+          cycles_ += exit_cycles;
+          exception_cycles_ += exit_cycles;
           model_->flush_pipeline();
         }
         break;
@@ -846,6 +891,7 @@ RunResult Machine::run(const RunOptions& options) {
   result.exceptions_taken = exceptions_taken_;
   result.fetch_stall_cycles = memory_->counters().fetch_stall_cycles;
   result.data_stall_cycles = memory_->counters().data_stall_cycles;
+  result.events = event_counts();
   result.simulated_seconds = double(cycles_) / double(board_.clock_hz);
   result.host_seconds = host_now() - run_start_seconds_;
   return result;
@@ -864,14 +910,16 @@ void Machine::retire_current(uint32_t next_address) {
   cycles += cycles_ - block_start_cycles_;
   if (observer_) [[unlikely]] {
     notify_block(*current_, next_address, block_start_cycles_, cycles,
-                 current_->timing.instruction_count);
+                 current_->timing.instruction_count, &current_->energy);
   }
+  add_energy_counts(current_->energy, cycles);
   cycles_ = block_start_cycles_ + cycles;
   current_ = nullptr;
 }
 
 void Machine::notify_block(const CachedBlock& block, uint32_t next_address, uint64_t start_cycle,
-                           uint64_t cycles, uint32_t instructions) {
+                           uint64_t cycles, uint32_t instructions,
+                           const power_models::BlockEnergyCounts* energy) {
   RetiredBlock r;
   r.start_address = block.timing.start_address;
   r.end_address = block.timing.end_address;
@@ -880,6 +928,7 @@ void Machine::notify_block(const CachedBlock& block, uint32_t next_address, uint
   r.start_cycle = start_cycle;
   r.cycles = cycles;
   r.insns = block.insns;
+  r.energy = energy;
   observer_->on_block(r);
 }
 
@@ -908,10 +957,16 @@ void Machine::retire_first(size_t count, uint32_t next_address) {
   const uint64_t cycles =
       (count < t.prefix_cycles.size() ? t.prefix_cycles[count] : t.static_cycles) +
       (cycles_ - block_start_cycles_);
+  // The energy counts of the instructions that completed.
+  power_models::BlockEnergyCounts energy;
+  energy.source = current_->energy.source;
+  for (size_t i = 0; i < count && i < current_->insns.size(); ++i)
+    ++energy.instructions[static_cast<int>(power_models::energy_class_of(current_->insns[i].cls))];
   if (observer_) {
-    notify_block(*current_, next_address, block_start_cycles_, cycles,
-                 static_cast<uint32_t>(count));
+    notify_block(*current_, next_address, block_start_cycles_, cycles, static_cast<uint32_t>(count),
+                 &energy);
   }
+  add_energy_counts(energy, cycles);
   cycles_ = block_start_cycles_ + cycles;
   instructions_ -= t.instruction_count - count;
   current_ = nullptr;
@@ -1049,8 +1104,10 @@ bool Machine::enter_exception(int exception, uint32_t return_address, bool tail_
   pc_ = vector & ~1u;
   // Latency from the core model; an FP frame costs more only when stacked eagerly.
   const cpu_models::ExceptionTiming& t = model_->exception_timing();
-  cycles_ +=
+  const uint32_t entry_cycles =
       tail_chain ? t.tail_chain : (fp_frame && !scs_->lazy_fp_stacking() ? t.entry_fp : t.entry);
+  cycles_ += entry_cycles;
+  exception_cycles_ += entry_cycles;
   model_->flush_pipeline();
   return true;
 }

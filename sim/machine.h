@@ -11,6 +11,7 @@
 // No exception crosses a Unicorn callback: errors are recorded and the emulation stopped.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -23,6 +24,7 @@
 
 #include "cpu_models/core_model.h"
 #include "memory_models/memory_system.h"
+#include "power_models/event_counts.h"
 #include "sim/board.h"
 #include "sim/decoder.h"
 #include "sim/elf_image.h"
@@ -104,6 +106,13 @@ class Machine final : public ScsHost {
   const Image& image() const { return image_; }
   // Flash, accelerator and cache counters of the run so far (for the profiler, energy model).
   const memory_models::MemoryCounters& memory_counters() const { return memory_->counters(); }
+  // What the energy model charges for, over the run so far (retired blocks; exception entry and
+  // return latency counted as cycles fetching from the boot region; the memory system's
+  // counters; sleep cycles). Cheap (a few dozen additions): the profiler snapshots it at
+  // operator boundaries.
+  power_models::EventCounts event_counts() const;
+  // Where exception entry/return latency is counted as fetching from (the boot region's kind).
+  power_models::FetchSource boot_fetch_source() const { return boot_source_; }
 
  private:
   friend struct MachineHooks;
@@ -119,6 +128,8 @@ class Machine final : public ScsHost {
     std::vector<uc_hook_t> hooks;  // Unicorn code hooks installed for this block
     // Reasons to (re)instrument the block (kAttention* bits), tested on the hot path.
     uint8_t attention = 0;
+    // Instructions by energy class and the fetch source, for the energy model.
+    power_models::BlockEnergyCounts energy;
   };
 
   // Probes are code hooks on single instructions whose effect depends on operand values
@@ -170,8 +181,23 @@ class Machine final : public ScsHost {
   void retire_current(uint32_t next_address);
   // Tells the observer about a retired block (cold path of the block hook).
   void notify_block(const CachedBlock& block, uint32_t next_address, uint64_t start_cycle,
-                    uint64_t cycles, uint32_t instructions);
+                    uint64_t cycles, uint32_t instructions,
+                    const power_models::BlockEnergyCounts* energy);
   void retire_partial(uint32_t faulting_pc);
+  // Adds a retired block's energy-model counts to the totals (hot path: straight-line adds the
+  // compiler turns into vector adds).
+  void add_energy_counts(const power_models::BlockEnergyCounts& e, uint64_t cycles) {
+    source_cycles_[static_cast<int>(e.source)] += cycles;
+    const auto& in = e.instructions;
+    auto& out = class_instructions_;
+    static_assert(power_models::kEnergyClassCount == 6);
+    out[0] += in[0];
+    out[1] += in[1];
+    out[2] += in[2];
+    out[3] += in[3];
+    out[4] += in[4];
+    out[5] += in[5];
+  }
   // Retires the first `count` instructions of current_ (a fault or a budget stopped it there):
   // their cycles plus what the block accrued while running, as retire_current() counts them.
   void retire_first(size_t count, uint32_t next_address);
@@ -216,6 +242,9 @@ class Machine final : public ScsHost {
   std::unique_ptr<memory_models::MemorySystem> memory_;
   std::optional<Decoder> decoder_;
   std::unordered_map<uint32_t, CachedBlock> blocks_;
+  // Energy-model counts of retired blocks: cycles by fetch source, instructions by class.
+  std::array<uint64_t, power_models::kFetchSourceCount> source_cycles_{};
+  std::array<uint64_t, power_models::kEnergyClassCount> class_instructions_{};
 
   // --- the rest ---
   Board board_;
@@ -253,6 +282,8 @@ class Machine final : public ScsHost {
   RunOptions run_options_;
   uint64_t cycle_limit_ = UINT64_MAX;
   uint64_t sleep_cycles_ = 0;
+  uint64_t exception_cycles_ = 0;  // exception entry, tail-chain and return latency
+  power_models::FetchSource boot_source_ = power_models::FetchSource::kFlash;
   uint64_t exceptions_taken_ = 0;
   double deadline_seconds_ = 0;
   double run_start_seconds_ = 0;

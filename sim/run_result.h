@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "power_models/event_counts.h"
+
 namespace tinysim::sim {
 
 enum class StopReason {
@@ -53,6 +55,8 @@ struct RunResult {
   double simulated_seconds = 0;     // cycles / board clock
   double host_seconds = 0;          // wall-clock time of the run (not deterministic)
   std::optional<FaultReport> fault;
+  // What the energy model charges for (Machine::event_counts() at the end of the run).
+  power_models::EventCounts events;
 };
 
 }  // namespace tinysim::sim

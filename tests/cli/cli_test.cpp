@@ -10,37 +10,20 @@
 #include <sstream>
 #include <string>
 
+#include "cli_runner.h"
+
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
+using Result = tinysim::test::CliResult;
+using tinysim::test::slurp;
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// A file name of this test process's own (ctest runs the tests as parallel processes).
 std::filesystem::path temp_path(const std::string& name) {
-  return std::filesystem::temp_directory_path() /
-         ("tinysim-cli-test-" + std::to_string(getpid()) + "-" + name);
+  return tinysim::test::temp_path("cli-test", name);
 }
 
 // Runs `tinysim ARGS`, capturing stdout and stderr.
 Result tinysim(const std::string& args) {
-  const auto out = temp_path("stdout"), err = temp_path("stderr");
-  const std::string cmd = std::string(TINYSIM_CLI) + " " + args + " >" + out.string() + " 2>" +
-                          err.string() + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
+  return tinysim::test::run_cli(TINYSIM_CLI, "cli-test", args);
 }
 
 std::string fw(const std::string& name) {
