@@ -12,6 +12,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev
   libelf-dev libdw-dev libflatbuffers-dev
   xvfb xauth
+  libqt6opengl6-dev
 )
 
 missing=()
