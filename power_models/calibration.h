@@ -5,7 +5,9 @@
 // A CalibrationPoint is one datasheet figure (current at a clock, code in one memory) with the
 // EventCounts of the calibration firmware simulated at that condition. The model is linear in
 // the unknowns, so one point gives q_base for its fetch source (I_static fixed), two or more at
-// different clocks give I_static and q_base by least squares. Instruction-class deltas are
+// different clocks give I_static and q_base by least squares; points with different flash
+// accelerator settings (e.g. the STM32F4 ART on and off at one clock) also give the charge per
+// flash line read, q_flash_line. Instruction-class deltas are
 // either tied to the fitted base charge (dq[c] = weight[c] x q_base: the literature's relative
 // deltas) or held fixed (fitting a second fetch source after the first).
 #pragma once
@@ -42,14 +44,18 @@ ClassWeights literature_class_weights();
 struct FitOptions {
   // Fit I_static too (needs points at two or more clocks); otherwise keep params.i_static_ma.
   bool fit_static = false;
+  // Fit q_flash_line_pc too (needs points whose flash line reads per cycle differ, e.g. the
+  // accelerator on and off); otherwise keep params.q_flash_line_pc.
+  bool fit_flash_line = false;
   // Set dq_class_pc = weights x the fitted q_base; otherwise keep params.dq_class_pc.
   bool tie_class_deltas = true;
   ClassWeights weights = literature_class_weights();
 };
 
-// Fits params.q_base_pc_per_cycle[source] (and I_static, dq by the options) from `points`, all
-// of that fetch source. Returns an error sentence naming the problem (no points, mixed sources,
-// the same clock twice when fitting I_static, a non-positive fitted charge) or std::nullopt.
+// Fits params.q_base_pc_per_cycle[source] (and I_static, q_flash_line, dq by the options) from
+// `points`, all of that fetch source, by linear least squares. Returns an error sentence naming
+// the problem (no points, mixed sources, fewer independent points than unknowns, a non-positive
+// fitted base charge) or std::nullopt.
 std::optional<std::string> fit_base(PowerParameters& params, FetchSource source,
                                     std::span<const CalibrationPoint> points,
                                     const FitOptions& options);

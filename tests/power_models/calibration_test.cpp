@@ -54,6 +54,53 @@ TEST(CalibrationTest, TwoClocksGiveStaticAndBase) {
   EXPECT_NEAR(predicted_current_ma(p, pts[1]), 3.4, 1e-12);
 }
 
+TEST(CalibrationTest, AcceleratorOnAndOffGiveTheChargePerFlashLine) {
+  // The two-clock points above plus the same with 200,000 flash line reads per 1e6 cycles (an
+  // accelerator off): at 10 pC per line they draw 2e5 x 10 pC x f / 1e6 cycles more, 0.032 mA
+  // at 16 MHz and 0.128 mA at 64 MHz. Four figures, three unknowns, consistent: exact.
+  PowerParameters p;
+  CalibrationPoint pts[] = {
+      point(FetchSource::kFlash, 16, 1.0), point(FetchSource::kFlash, 64, 3.4),
+      point(FetchSource::kFlash, 16, 1.032), point(FetchSource::kFlash, 64, 3.528)};
+  pts[2].counts.flash_line_reads = 200'000;
+  pts[3].counts.flash_line_reads = 200'000;
+  FitOptions o;
+  o.fit_static = true;
+  o.fit_flash_line = true;
+  ASSERT_EQ(fit_base(p, FetchSource::kFlash, pts, o), std::nullopt);
+  EXPECT_NEAR(p.q_base_pc_per_cycle[kFlash], 48.3091787439, 1e-9);
+  EXPECT_NEAR(p.i_static_ma, 0.2, 1e-12);
+  EXPECT_NEAR(p.q_flash_line_pc, 10.0, 1e-9);
+  EXPECT_NEAR(p.dq_class_pc[kMul], 0.15 * 48.3091787439, 1e-9);
+  for (const CalibrationPoint& pt : pts) EXPECT_NEAR(relative_error(p, pt), 0, 1e-12);
+
+  // The static current given, one clock: the on/off pair alone gives q_base and q_flash_line.
+  PowerParameters q;
+  q.i_static_ma = 0.2;
+  FitOptions one_clock;
+  one_clock.fit_flash_line = true;
+  const CalibrationPoint pair[] = {pts[1], pts[3]};
+  ASSERT_EQ(fit_base(q, FetchSource::kFlash, pair, one_clock), std::nullopt);
+  EXPECT_NEAR(q.q_base_pc_per_cycle[kFlash], 48.3091787439, 1e-9);
+  EXPECT_NEAR(q.q_flash_line_pc, 10.0, 1e-9);
+  EXPECT_EQ(q.i_static_ma, 0.2);
+}
+
+TEST(CalibrationTest, FlashLineFitProblems) {
+  PowerParameters p;
+  FitOptions o;
+  o.fit_flash_line = true;
+  const CalibrationPoint one[] = {point(FetchSource::kFlash, 64, 3.4)};
+  EXPECT_EQ(fit_base(p, FetchSource::kFlash, one, o),
+            "fitting 2 unknowns needs 2 or more figures, got 1");
+  // No flash line reads in either figure: q_flash_line is not determined.
+  const CalibrationPoint no_lines[] = {point(FetchSource::kFlash, 16, 1.0),
+                                       point(FetchSource::kFlash, 64, 3.4)};
+  EXPECT_EQ(fit_base(p, FetchSource::kFlash, no_lines, o),
+            "the 2 figures do not determine the 2 unknowns (the same clock and flash line reads "
+            "per cycle twice?)");
+}
+
 TEST(CalibrationTest, SecondSourceKeepsTheClassDeltas) {
   PowerParameters p;
   const CalibrationPoint flash[] = {point(FetchSource::kFlash, 16, 1.0),

@@ -7,13 +7,22 @@
  *
  * Command line: "flash N" or "sram N" runs N iterations from that memory; "idle N" runs N
  * iterations of a branch-to-self style loop (the datasheets' "while(1)") from flash,
- * "idle-sram N" from SRAM. Prints a checksum. The calibration (tests/power_models/
+ * "idle-sram N" from SRAM. STM32F4 only (they write FLASH_ACR at 0x40023C00, RM0383 3.8.1 /
+ * RM0090 3.9.1: PRFTEN bit 8, ICEN bit 9, DCEN bit 10; the latency bits are kept): "flash-art N"
+ * runs the flash kernel with the ART accelerator on and prefetch off (DS10314 Table 23),
+ * "flash-art-off N" with ART and prefetch off (Table 24), "flash-art-prefetch N" with both on
+ * (Table 25). Prints a checksum. The calibration (tests/power_models/
  * calibration_run_test.cpp) simulates two iteration counts and uses the difference of the event
  * counts: the start-up code cancels out. */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "cmdline.h"
+
+#define FLASH_ACR (*(volatile uint32_t*)0x40023C00u)
+#define FLASH_ACR_PRFTEN (1u << 8)
+#define FLASH_ACR_ICEN (1u << 9)
+#define FLASH_ACR_DCEN (1u << 10)
 
 #define LIST_NODES 32
 #define MATRIX_N 8
@@ -117,9 +126,9 @@ __attribute__((noinline, section(".data.ramfunc"))) static uint32_t idle_sram(
 
 int main(void) {
   const char* cmd = test_cmdline();
-  char mode[16] = {0};
+  char mode[32] = {0};
   int m = 0;
-  while (*cmd && *cmd != ' ' && m < 15) mode[m++] = *cmd++;
+  while (*cmd && *cmd != ' ' && m < 31) mode[m++] = *cmd++;
   while (*cmd == ' ') ++cmd;
   const int arg = test_atoi(cmd);
   const uint32_t iterations = arg > 0 ? (uint32_t)arg : 10;
@@ -141,6 +150,12 @@ int main(void) {
   if (test_streq(mode, "sram")) fn = kernel_sram;
   if (test_streq(mode, "idle")) fn = idle_flash;
   if (test_streq(mode, "idle-sram")) fn = idle_sram;
+  const uint32_t acr_keep = ~(FLASH_ACR_PRFTEN | FLASH_ACR_ICEN | FLASH_ACR_DCEN);
+  if (test_streq(mode, "flash-art"))
+    FLASH_ACR = (FLASH_ACR & acr_keep) | FLASH_ACR_ICEN | FLASH_ACR_DCEN;
+  if (test_streq(mode, "flash-art-off")) FLASH_ACR = FLASH_ACR & acr_keep;
+  if (test_streq(mode, "flash-art-prefetch"))
+    FLASH_ACR = FLASH_ACR | FLASH_ACR_PRFTEN | FLASH_ACR_ICEN | FLASH_ACR_DCEN;
   const uint32_t crc = fn(iterations, 0xFFFFu, &nodes[0], mat_a, mat_b, mat_c, text);
   printf("calibration %s %lu %08lx\n", mode, (unsigned long)iterations, (unsigned long)crc);
   return 0;
