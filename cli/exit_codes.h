@@ -25,6 +25,8 @@ inline constexpr int kImportError = 122;        // import: model malformed or un
 inline constexpr int kStoreError = 123;         // run store damaged, locked, or too new
 inline constexpr int kInterrupted = 124;        // Ctrl-C: stopped early, partial results kept
 inline constexpr int kDoesNotFit = 125;  // firmware needs more SRAM or flash than the board has
+// import --build: the cross build failed or its tools are missing (127 is the shell's).
+inline constexpr int kBuildError = 109;
 
 // gate: a limit was exceeded (or not measurable); fit: no board meets the budget.
 inline constexpr int kGateFailed = 1;

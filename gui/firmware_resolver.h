@@ -7,7 +7,8 @@
 //   workloads/models/, or the same file name) opens the bundled firmware built from it,
 //   <firmware dir>/<model>-<variant>.elf, with the variant the board boots
 //   (sim::Board::firmware_variant), and the resolution says so. Any other model is an error
-//   that says how to get firmware for it.
+//   that says how to get firmware for it (the main window builds such models instead, with
+//   ModelBuilder, gui/model_builder.h).
 //
 // Directories: the bundled models are in TINYSIM_SOURCE_DIR/workloads/models and the firmware in
 // TINYSIM_FIRMWARE_DIR (compile definitions), each overridable with the environment variable of

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription("tinysim: profile TinyML firmware on simulated Cortex-M boards");
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument("file", "Firmware ELF or bundled .tflite model to open");
+  parser.addPositionalArgument("file", "Firmware ELF or .tflite model to open");
   QCommandLineOption board({"b", "board"}, "Catalog board", "NAME");
   QCommandLineOption args("args", "The firmware's command line", "TEXT");
   QCommandLineOption run("run", "Run the file at once");
@@ -74,10 +74,32 @@ int main(int argc, char** argv) {
           shoot(ok);
         });
     QTimer::singleShot(0, &window, [&] {
+      // A model that is not bundled is built in the background first (docs/gui.md).
+      if (window.isBuildingModel()) {
+        QObject::connect(
+            &window, &tinysim::gui::MainWindow::modelBuildFinished, &window,
+            [&](bool ok) {
+              if (!ok || !window.startRun()) QApplication::exit(1);
+            },
+            Qt::SingleShotConnection);
+        return;
+      }
       if (!window.startRun()) QApplication::exit(1);
     });
   } else if (parser.isSet(run) && !file.isEmpty()) {
-    QTimer::singleShot(0, &window, [&] { window.startRun(); });
+    QTimer::singleShot(0, &window, [&] {
+      if (!window.isBuildingModel()) {
+        window.startRun();
+        return;
+      }
+      // A model that is not bundled: run once its firmware is built.
+      QObject::connect(
+          &window, &tinysim::gui::MainWindow::modelBuildFinished, &window,
+          [&](bool ok) {
+            if (ok) window.startRun();
+          },
+          Qt::SingleShotConnection);
+    });
   }
   return app.exec();
 }

@@ -70,6 +70,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   controller_ = new RunController(this);
   connect(controller_, &RunController::progress, this, &MainWindow::onProgress);
   connect(controller_, &RunController::finished, this, &MainWindow::onFinished);
+  model_builder_ = new ModelBuilder(this);
+  connect(model_builder_, &ModelBuilder::progress, this,
+          [this](const QString& line) { statusBar()->showMessage(line); });
+  connect(model_builder_, &ModelBuilder::finished, this, &MainWindow::onModelBuilt);
   buildTabs();
   buildToolBar();
   buildMenus();
@@ -77,7 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   restoreSettings();
   updateActions();
   statusBar()->showMessage(
-      "Open a firmware ELF or a bundled .tflite model (File > Open, or drop it here).");
+      "Open a firmware ELF or a .tflite model (File > Open, or drop it here).");
 }
 
 MainWindow::~MainWindow() = default;
@@ -254,11 +258,22 @@ bool MainWindow::openFile(const QString& path) {
     return false;
   }
   if (info.suffix().compare("tflite", Qt::CaseInsensitive) == 0) {
-    // Fail early for a model that is not bundled (the variant matters only for the ELF name).
+    // Is it a bundled model (the variant matters only for the ELF name)?
     const FirmwareResolution r = resolve_firmware(path, "cortex-m4f");
     if (!r.ok && r.model.isEmpty()) {
-      message(QMessageBox::Warning, "Open model", r.error);
-      return false;
+      // Not bundled: import and cross-build it for the selected board (docs/gui.md).
+      if (model_builder_->isBuilding()) {
+        message(QMessageBox::Information, "Open model",
+                "Another model is being built; open this one when it is done.");
+        return false;
+      }
+      const auto board = sim::find_board(this->board().toStdString());
+      const QString variant = board.is_ok() ? QString::fromStdString(board.value().firmware_variant)
+                                            : QString("cortex-m4f");
+      model_builder_->start(info.absoluteFilePath(), variant);
+      statusBar()->showMessage(QString("Building %1 for %2...").arg(info.fileName(), variant));
+      updateActions();
+      return true;
     }
   }
   opened_path_ = info.absoluteFilePath();
@@ -276,6 +291,23 @@ bool MainWindow::openFile(const QString& path) {
   statusBar()->showMessage(QString("Opened %1. Pick a board and Run (F5).").arg(opened_path_));
   updateActions();
   return true;
+}
+
+void MainWindow::onModelBuilt(const ModelBuildOutcome& outcome) {
+  if (!outcome.ok) {
+    statusBar()->showMessage("Building the model failed.");
+    message(QMessageBox::Critical, "Open model", outcome.error);
+    updateActions();
+    emit modelBuildFinished(false);
+    return;
+  }
+  const bool opened = openFile(outcome.elf_path);
+  if (opened) {
+    statusBar()->showMessage(
+        QString("Built %1 from %2. Pick a board and Run (F5).")
+            .arg(QFileInfo(outcome.elf_path).fileName(), QFileInfo(outcome.model_path).fileName()));
+  }
+  emit modelBuildFinished(opened);
 }
 
 void MainWindow::updateRecentMenu() {

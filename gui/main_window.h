@@ -1,4 +1,4 @@
-// MainWindow: tinysim-gui's window. Open a firmware ELF (or a bundled .tflite model), pick a
+// MainWindow: tinysim-gui's window. Open a firmware ELF (or a .tflite model), pick a
 // board, run the profiler in the background with progress and cancel, and explore the Profile:
 // the operator table, charts, the operator timeline, function hot spots with annotated source;
 // the catalog browser, board comparison and run history; export the profile.
@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 
+#include "gui/model_builder.h"
 #include "gui/run_controller.h"
 #include "profiler/profile.h"
 
@@ -56,8 +57,12 @@ class MainWindow : public QMainWindow {
   ~MainWindow() override;
 
   // Opens `path` (an ELF or a .tflite model) as the firmware to run and adds it to the recent
-  // files. False, with an error message, when it does not exist or is an unknown model.
+  // files. False, with an error message, when it does not exist. A .tflite that is not one of
+  // the bundled models is imported and cross-built in the background for the selected board's
+  // firmware variant (ModelBuilder; progress in the status bar): true means the build started,
+  // the ELF opens when it is done and modelBuildFinished() follows (errors in a dialog).
   bool openFile(const QString& path);
+  bool isBuildingModel() const { return model_builder_->isBuilding(); }
   // Selects a catalog board. False when the catalog has no such board.
   bool setBoard(const QString& name);
   QString board() const;
@@ -107,6 +112,8 @@ class MainWindow : public QMainWindow {
  signals:
   // After every run, once the views show its result (ok: a Profile was produced).
   void runFinished(bool ok);
+  // After a background model build started by openFile() (ok: its ELF is open now).
+  void modelBuildFinished(bool ok);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -130,7 +137,10 @@ class MainWindow : public QMainWindow {
   void onProgress(const RunProgress& progress);
   void onFinished(std::shared_ptr<const RunOutcome> outcome);
 
+  void onModelBuilt(const ModelBuildOutcome& outcome);
+
   RunController* controller_ = nullptr;
+  ModelBuilder* model_builder_ = nullptr;
   std::optional<profiler::Profile> profile_;
   std::shared_ptr<const RunOutcome> last_outcome_;
   QString opened_path_;  // what the user opened (ELF or .tflite)

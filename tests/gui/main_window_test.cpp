@@ -1,8 +1,10 @@
 // MainWindow end to end, offscreen: real runs of the bundled firmware through the profiler
 // library. Open the KWS firmware, run it on a board and check the operator table against the
 // model's 13 operators; cancel a long run and use the window again; open a text file renamed
-// .elf and an unknown .tflite and see the error dialogs (through the dialog hook, so nothing
-// blocks); open the bundled .tflite; export the profile and a chart.
+// .elf and a malformed .tflite and see the error dialogs (through the dialog hook, so nothing
+// blocks); open the bundled .tflite; open a renamed copy of the KWS model, which the window
+// imports and cross-builds in the background (TINYSIM_IMPORT_DIR under the temporary
+// directory), and profile it; export the profile and a chart.
 //
 // QSettings and the run store go to a temporary directory (XDG_CONFIG_HOME, XDG_DATA_HOME set
 // before the application starts).
@@ -81,6 +83,7 @@ class MainWindowTest : public QObject {
   void faultShowsAWarningAndThePartialResults();
   void firmwareThatDoesNotFitShowsAnError();
   void bundledModelOpensItsFirmware();
+  void unknownModelIsBuiltAndProfiled();
   void firmwareForAnotherCoreRunsTheBoardsBuild();
   void exportsEveryFormatAndAChartPng();
   void settingsPersist();
@@ -266,11 +269,14 @@ void MainWindowTest::missingFileAndUnknownModelShowErrors() {
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("TFL3 but not really");
   }
-  QVERIFY(!window_->openFile(model));
+  // Not bundled: the window imports it in the background; the importer rejects it.
+  QSignalSpy built(window_, &MainWindow::modelBuildFinished);
+  QVERIFY(window_->openFile(model));
+  QVERIFY(built.wait(60000));
+  QCOMPARE(built.first().first().toBool(), false);
   QCOMPARE(dialogs_.size(), size_t(2));
-  QVERIFY2(dialogs_[1].text.contains("not one of the bundled models"),
-           qPrintable(dialogs_[1].text));
-  QVERIFY(dialogs_[1].text.contains("tinysim import"));
+  QCOMPARE(dialogs_[1].icon, QMessageBox::Critical);
+  QVERIFY2(dialogs_[1].text.contains("mystery.tflite"), qPrintable(dialogs_[1].text));
   QVERIFY(!window_->runButton()->isEnabled());  // nothing open
 }
 
@@ -311,6 +317,41 @@ void MainWindowTest::bundledModelOpensItsFirmware() {
   QCOMPARE(QFileInfo(window_->lastOutcome()->request.firmware_path).fileName(),
            QString("kws_ref_model-cortex-m4f.elf"));
   QCOMPARE(window_->operatorModel()->rowCount(), 13);
+}
+
+void MainWindowTest::unknownModelIsBuiltAndProfiled() {
+  // The KWS model under another name and with one byte of padding appended (so neither its name
+  // nor its bytes match a bundled model): imported and cross-built for the nRF52840's
+  // cortex-m4f variant in the background, then run like any firmware.
+  const QString model = temp_ + "/renamed_keywords.tflite";
+  QFile::remove(model);
+  QVERIFY(
+      QFile::copy(QString(TINYSIM_SOURCE_DIR) + "/workloads/models/kws_ref_model.tflite", model));
+  {
+    QFile f(model);
+    QVERIFY(f.open(QIODevice::Append));
+    f.write(QByteArray(1, '\0'));
+  }
+  QVERIFY(window_->setBoard("nrf52840-dk"));
+  QSignalSpy built(window_, &MainWindow::modelBuildFinished);
+  QVERIFY(window_->openFile(model));
+  QVERIFY(window_->isBuildingModel() || built.count() == 1);
+  QVERIFY(built.count() == 1 || built.wait(300000));
+  QVERIFY2(built.first().first().toBool(),
+           dialogs_.empty() ? "" : qPrintable(dialogs_.front().text));
+  QVERIFY(runAndWait());
+  QVERIFY2(dialogs_.empty(), dialogs_.empty() ? "" : qPrintable(dialogs_.front().text));
+  QCOMPARE(QFileInfo(window_->lastOutcome()->request.firmware_path).fileName(),
+           QString("renamed_keywords-cortex-m4f.elf"));
+  OperatorTableModel* table = window_->operatorModel();
+  QCOMPARE(table->rowCount(), kKwsOperators.size());
+  for (int row = 0; row < table->rowCount(); ++row) {
+    QCOMPARE(table->data(table->index(row, OperatorTableModel::kName)).toString(),
+             kKwsOperators[row]);
+    QVERIFY(
+        table->data(table->index(row, OperatorTableModel::kCycles), OperatorTableModel::kSortRole)
+            .toDouble() > 0);
+  }
 }
 
 void MainWindowTest::firmwareForAnotherCoreRunsTheBoardsBuild() {
@@ -442,6 +483,7 @@ int main(int argc, char** argv) {
   // Settings and the default run store under the temporary directory.
   qputenv("XDG_CONFIG_HOME", (temp.path() + "/config").toLocal8Bit());
   qputenv("XDG_DATA_HOME", (temp.path() + "/data").toLocal8Bit());
+  qputenv("TINYSIM_IMPORT_DIR", (temp.path() + "/imported").toLocal8Bit());  // model builds
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
   MainWindowTest test(temp.path());
