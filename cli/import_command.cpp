@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/simulation_options.h"
+#include "sim/number_format.h"
 #include "workloads/importer/firmware_builder.h"
 #include "workloads/importer/import_error.h"
 #include "workloads/importer/importer.h"
@@ -30,14 +31,6 @@ std::string shape_text(const std::vector<int32_t>& shape) {
   std::string out = "[";
   for (size_t i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
   return out + "]";
-}
-
-std::string grouped(uint64_t value) {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
-    digits.insert(static_cast<size_t>(i), ",");
-  }
-  return digits;
 }
 
 // --build / --board: import and cross-build; progress on stderr unless --quiet.
@@ -103,13 +96,14 @@ int run_import(ImportCommandOptions& options) {
   text += fmt::format("  {:>3}  {:<18} {:<20} {:>13}\n", "#", "operator", "output", "MACs");
   for (const importer::ImportedOperator& op : summary.operators) {
     text += fmt::format("  {:>3}  {:<18} {:<20} {:>13}\n", op.index, op.kind,
-                        shape_text(op.output_shape), grouped(op.macs));
+                        shape_text(op.output_shape), sim::with_commas(op.macs));
   }
-  text += fmt::format("  total {} MACs\n", grouped(summary.total_macs));
-  text += fmt::format("  weights and constants (flash): {} bytes\n", grouped(summary.weight_bytes));
+  text += fmt::format("  total {} MACs\n", sim::with_commas(summary.total_macs));
+  text += fmt::format("  weights and constants (flash): {} bytes\n",
+                      sim::with_commas(summary.weight_bytes));
   text += fmt::format("  tensor arena (RAM):            {} bytes ({} if no buffer were shared)\n",
-                      grouped(static_cast<uint64_t>(summary.arena_bytes)),
-                      grouped(static_cast<uint64_t>(summary.unshared_bytes)));
+                      sim::with_commas(static_cast<int64_t>(summary.arena_bytes)),
+                      sim::with_commas(static_cast<int64_t>(summary.unshared_bytes)));
   text +=
       fmt::format("  input {} bytes, output {} bytes\n", summary.input_bytes, summary.output_bytes);
   auto status = [](bool written) { return written ? "written" : "unchanged"; };

@@ -10,17 +10,6 @@
 namespace tinysim::profiler {
 namespace detail {
 
-std::string with_commas(int64_t n) {
-  const bool negative = n < 0;
-  const std::string digits = std::to_string(negative ? -(n + 1) + uint64_t(1) : uint64_t(n));
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return negative ? "-" + out : out;
-}
-
 std::string format_metric(Metric metric, double value) {
   switch (metric) {
     case Metric::kTimeUs:

@@ -8,11 +8,11 @@
 
 #include "profiler/metrics.h"
 #include "profiler/profile.h"
+#include "sim/number_format.h"
 
 namespace tinysim::profiler::detail {
 
-// 1234567 -> "1,234,567"; negative values keep their sign.
-std::string with_commas(int64_t n);
+using sim::with_commas;  // 1234567 -> "1,234,567"
 // A metric's value for people: counts with commas, time in ms, ratios with two decimals.
 std::string format_metric(Metric metric, double value);
 // Column heading of a metric in tables, with its unit: "cycles", "time_ms", "CPI", "stack_B".

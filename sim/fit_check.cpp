@@ -4,20 +4,11 @@
 
 #include <string>
 
+#include "sim/number_format.h"
+
 namespace tinysim::sim {
 
 namespace {
-
-// 16256 -> "16,256".
-std::string grouped(uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 const char* kind_name(RegionKind kind) {
   switch (kind) {
@@ -58,16 +49,17 @@ Status check_fits(const Image& image, const Board& board) {
       const MemoryRegion* r = board.region_at(t.address);
       if (r && r != region) continue;  // in another region that holds it
       total += t.size_bytes;
-      parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", t.name, grouped(t.size_bytes));
+      parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", t.name, with_commas(t.size_bytes));
     }
     return {StatusCode::kFirmwareTooLarge,
             fmt::format("{} does not fit board '{}': section '{}' (0x{:08x}..0x{:08x}, {} bytes) "
                         "runs {} bytes past the end of {} region '{}' (0x{:08x}..0x{:08x}, {} "
                         "bytes); its {} sections there need {} bytes ({})",
                         image.path().filename().string(), board.name, s.name, s.address, end - 1,
-                        grouped(s.size_bytes), grouped(end - region_end), kind_name(region->kind),
-                        region->name, region->base, region_end - 1, grouped(region->size_bytes),
-                        s.writable ? "RAM" : "read-only", grouped(total), parts)};
+                        with_commas(s.size_bytes), with_commas(end - region_end),
+                        kind_name(region->kind), region->name, region->base, region_end - 1,
+                        with_commas(region->size_bytes), s.writable ? "RAM" : "read-only",
+                        with_commas(total), parts)};
   }
   return Status::ok();
 }
